@@ -1,0 +1,158 @@
+# netpoll-asm: Go 1.19.8's Linux netpoller, rebuilt in NASM and C++.
+#
+#   make run     build and run the tour (installs what is missing first)
+#   make test    build and run the conformance suite
+#   make test SANITIZE=address,undefined    the same under sanitizers
+#   make compdb  write compile_commands.json for editors and clang-tidy
+#   make V=1 ... print every command
+#
+# Objects go under build/, mirroring the source tree; a sanitizer build gets
+# a directory of its own so the two never mix.
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+comma := ,
+SANITIZE ?=
+B := build$(if $(SANITIZE),/san-$(subst $(comma),-,$(SANITIZE)))
+
+CXX ?= g++
+NASM ?= nasm
+
+# -O0 -g keeps every C++ line steppable in gdb; override on the command line.
+CXXFLAGS ?= -O0 -g
+CXXFLAGS += -std=c++17 -Wall -Wextra -fPIE -pthread
+CPPFLAGS += -Iinclude
+# -g -F dwarf: line info, so gdb's stepi shows the .asm source line.
+NASMFLAGS := -f elf64 -g -F dwarf
+# -z text: fail the link if any object needs text relocations (non-PIC code).
+# --fatal-warnings: turns ld's "missing .note.GNU-stack implies executable
+# stack" warning into an error, so an asm file without the note cannot link.
+LDFLAGS += -pie -pthread -Wl,-z,text -Wl,--fatal-warnings
+ifneq ($(SANITIZE),)
+CXXFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+# The runtime: one twin per Go file.
+RUNTIME_ASM := \
+	asm/sys_linux_amd64.asm
+RUNTIME_SRC :=
+
+# Watches system calls from outside with ptrace: used by the tour and tests.
+TRACER_SRC := \
+	src/syscall_tracer.cpp
+
+TOUR_SRC := \
+	src/tour.cpp
+
+TEST_ASM := \
+	tests/abi_check.asm
+TEST_SRC := \
+	tests/main.cpp \
+	tests/sys_linux_amd64_test.cpp \
+	tests/epoll_semantics_test.cpp \
+	tests/syscall_trace_test.cpp \
+	tests/abi_test.cpp \
+	tests/differential_test.cpp \
+	tests/elf_test.cpp
+
+obj = $(patsubst %,$(B)/%.o,$(basename $(1)))
+RUNTIME_OBJ := $(call obj,$(RUNTIME_ASM) $(RUNTIME_SRC))
+TRACER_OBJ := $(call obj,$(TRACER_SRC))
+TOUR_OBJ := $(call obj,$(TOUR_SRC))
+TEST_OBJ := $(call obj,$(TEST_ASM) $(TEST_SRC))
+
+ifeq ($(V),1)
+Q :=
+say := @true
+else
+Q := @
+say := @printf '  %-6s %s\n'
+endif
+
+all: deps $(B)/tour $(B)/tests/runtime_test
+
+run: deps $(B)/tour
+	$(B)/tour
+
+test: deps $(B)/tests/runtime_test
+	$(B)/tests/runtime_test
+
+.PHONY: all run test deps compdb clean
+
+# A change of flags rebuilds everything (git's GIT-CFLAGS trick): the file
+# is rewritten only when its contents would change.
+FLAGS_NOW := $(CXX) $(CXXFLAGS) $(CPPFLAGS) $(LDFLAGS) $(NASM) $(NASMFLAGS)
+$(B)/FLAGS: FORCE | $(B)/
+	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' >$@
+FORCE:
+
+$(B)/libruntime.a: $(RUNTIME_OBJ)
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/tour: $(TOUR_OBJ) $(TRACER_OBJ) $(B)/libruntime.a
+	$(say) LINK $@
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
+
+$(B)/tests/runtime_test: $(TEST_OBJ) $(TRACER_OBJ) $(B)/libruntime.a
+	$(say) LINK $@
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ -lgtest
+
+$(B)/%.o: %.cpp $(B)/FLAGS
+	@mkdir -p $(@D)
+	$(say) CXX $<
+	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/%.o: %.asm $(B)/FLAGS
+	@mkdir -p $(@D)
+	$(say) NASM $<
+	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP -o $@ $<
+
+%/:
+	@mkdir -p $@
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+# compile_commands.json, written by make itself so no extra tool is needed.
+compdb:
+	@{ echo '['; sep=''; \
+	  for f in $(RUNTIME_SRC) $(TRACER_SRC) $(TOUR_SRC) $(TEST_SRC); do \
+	    printf '%s{"directory":"%s","file":"%s","command":"%s %s %s -c -o %s %s"}\n' \
+	      "$$sep" "$(CURDIR)" "$$f" "$(CXX)" "$(CPPFLAGS)" "$(CXXFLAGS)" \
+	      "$(B)/$${f%.*}.o" "$$f"; sep=','; \
+	  done; echo ']'; } >compile_commands.json
+	@echo "wrote compile_commands.json"
+
+clean:
+	rm -rf build compile_commands.json
+
+# Set-up from nothing.  Each line: how to tell a tool is present, and the
+# Debian package that brings it.  What is missing is installed with apt-get
+# when we are root (or have passwordless sudo); otherwise we stop and print
+# the exact command.  Go 1.19 is the reference the later tests read and run.
+deps:
+	$(Q)missing=''; \
+	need() { eval "$$1" >/dev/null 2>&1 || missing="$$missing $$2"; }; \
+	need 'command -v nasm'                         nasm; \
+	need 'command -v $(CXX)'                       g++; \
+	need 'test -f /usr/include/gtest/gtest.h'      libgtest-dev; \
+	need 'command -v gdb'                          gdb; \
+	need 'command -v strace'                       strace; \
+	need 'command -v go || test -x /usr/lib/go-1.19/bin/go' golang-go; \
+	need '$(GO) version | grep -q "go1\.19"'       golang-1.19-go; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then sudo=''; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo='sudo'; \
+	else echo "missing:$$missing"; \
+	     echo "run:  sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; fi; \
+	command -v apt-get >/dev/null || { echo "missing:$$missing (and no apt-get here to install them)"; exit 1; }; \
+	echo "installing:$$missing"; \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq$$missing >/dev/null
+
+# The Go 1.19 toolchain: `go` when it is 1.19, else Debian's versioned path.
+GO = $(shell for g in go /usr/lib/go-1.19/bin/go; do \
+	$$g version 2>/dev/null | grep -q 'go1\.19' && { echo $$g; break; }; done)

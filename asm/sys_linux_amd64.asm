@@ -1,0 +1,234 @@
+; sys_linux_amd64.asm - the netpoller's system calls, twin of Go 1.19.8's
+; runtime/sys_linux_amd64.s.
+;
+; Each stub is a System V AMD64 function that loads the kernel's registers
+; and executes `syscall`, nothing more: no libc, no errno, no stack frame.
+; It returns what the kernel left in rax: a result, or -errno in -4095..-1.
+;
+; Two calling conventions meet here.
+;   Go's ABI0 (what sys_linux_amd64.s is written in) passes every argument
+;   and result in the caller's frame: `epfd+0(FP)` is the first argument,
+;   `ret+24(FP)` the result slot.  Go's stubs copy slots into registers.
+;   System V passes the first six integer arguments in
+;       rdi, rsi, rdx, rcx, r8, r9          and returns in rax,
+;   the Linux `syscall` instruction takes the number in rax and
+;       rdi, rsi, rdx, r10, r8, r9.
+;   The lists differ in one place: `syscall` itself overwrites rcx (with the
+;   return address) and r11 (with rflags), so the kernel cannot read an
+;   argument from rcx; a fourth argument is moved to r10.
+; The kernel preserves every other register, so rbx, rbp, r12-r15 (callee-
+; saved in System V) survive untouched and no stub needs a frame: rsp still
+; points at our caller's return address throughout.
+;
+; Names.  Go's names are kept, except where glibc already exports the
+; symbol (read, pipe2): a stub of that name would replace libc's for the
+; whole program.  Those take Go's linker symbol with `·` spelled `_`:
+;   runtime·read  -> runtime_read
+;   runtime·pipe2 -> runtime_pipe2
+; The C++ declarations are in include/runtime/sys_linux_amd64.h.
+;
+; int32 arguments: Go loads them with MOVL (which zero-extends); System V
+; leaves the upper halves of rdi etc. undefined.  Neither matters: the
+; kernel's SYSCALL_DEFINE wrappers truncate every `int` argument to 32 bits.
+
+bits 64
+default rel
+
+; Syscall numbers, sorted, as Go's SYS_* defines (sys_linux_amd64.s:16-54).
+SYS_read                equ 0
+SYS_write               equ 1
+SYS_close               equ 3
+SYS_fcntl               equ 72
+SYS_futex               equ 202
+SYS_epoll_create        equ 213
+SYS_epoll_wait          equ 232         ; Go 1.19 does not use this one
+SYS_epoll_ctl           equ 233
+SYS_epoll_pwait         equ 281
+SYS_epoll_create1       equ 291
+SYS_pipe2               equ 293
+
+F_SETFD                 equ 2           ; fcntl: set descriptor flags
+FD_CLOEXEC              equ 1
+
+section .text
+
+; int32_t closefd(int32_t fd);
+; Go: sys_linux_amd64.s:88  (TEXT runtime·closefd)
+;   fd+0(FP) -> edi (System V rdi, kernel rdi: already in place)
+; Returns 0, or -1 on any error.  Like Go's stub, this one keeps less than
+; the kernel said: the errno is dropped, so the caller sees -1, not -EBADF.
+; Kernel leaves: rax = 0 or -errno; rcx, r11 clobbered.
+global closefd:function (closefd.end - closefd)
+closefd:
+                                                ; sys_linux_amd64.s:89  fd: already in rdi
+        mov     eax, SYS_close                  ; sys_linux_amd64.s:90
+        syscall                                 ; sys_linux_amd64.s:91
+        cmp     rax, -4095                      ; sys_linux_amd64.s:92  0xfffffffffffff001
+        jbe     .ok                             ; sys_linux_amd64.s:93  unsigned <=: not an error
+        mov     eax, -1                         ; sys_linux_amd64.s:94
+.ok:                                            ; sys_linux_amd64.s:95  result: already in eax
+        ret                                     ; sys_linux_amd64.s:96
+.end:
+
+; int32_t write1(uintptr_t fd, const void *p, int32_t n);
+; Go: sys_linux_amd64.s:98  (TEXT runtime·write1)
+;   fd+0(FP) -> rdi   p+8(FP) -> rsi   n+16(FP) -> edx
+; fd is a uintptr in Go (MOVQ), hence the 64-bit type here.
+; Returns bytes written or -errno.  Kernel leaves rcx, r11 clobbered.
+global write1:function (write1.end - write1)
+write1:
+                                                ; sys_linux_amd64.s:99-101  fd, p, n: already in rdi, rsi, rdx
+        mov     eax, SYS_write                  ; sys_linux_amd64.s:102
+        syscall                                 ; sys_linux_amd64.s:103
+                                                ; sys_linux_amd64.s:104  result: already in eax
+        ret                                     ; sys_linux_amd64.s:105
+.end:
+
+; int32_t runtime_read(int32_t fd, void *p, int32_t n);      Go's `read`
+; Go: sys_linux_amd64.s:107  (TEXT runtime·read)
+;   fd+0(FP) -> edi   p+8(FP) -> rsi   n+16(FP) -> edx
+; Returns bytes read (0 at end of file) or -errno.  rcx, r11 clobbered.
+global runtime_read:function (runtime_read.end - runtime_read)
+runtime_read:
+                                                ; sys_linux_amd64.s:108-110  fd, p, n: already in rdi, rsi, rdx
+        mov     eax, SYS_read                   ; sys_linux_amd64.s:111
+        syscall                                 ; sys_linux_amd64.s:112
+                                                ; sys_linux_amd64.s:113  result: already in eax
+        ret                                     ; sys_linux_amd64.s:114
+.end:
+
+; int32_t runtime_pipe2(int32_t flags, int32_t rw[2]);      Go's `pipe2`
+; Go: sys_linux_amd64.s:117  (TEXT runtime·pipe2)
+; Go declares `pipe2(flags int32) (r, w int32, errno int32)` and hands the
+; kernel the address of its own result slots r+8(FP), w+12(FP): the kernel
+; writes the two descriptors straight into them.  In C the result slots
+; become the array rw, passed second to keep Go's argument order; the
+; kernel wants it first, so the two registers trade places.
+;   flags+0(FP) -> esi (from edi)   &r+8(FP) -> rdi (from rsi)
+; Returns 0 or -errno (Go's errno result).  rcx, r11 clobbered.
+global runtime_pipe2:function (runtime_pipe2.end - runtime_pipe2)
+runtime_pipe2:
+        xchg    rdi, rsi                        ; sys_linux_amd64.s:118-119
+        mov     eax, SYS_pipe2                  ; sys_linux_amd64.s:120
+        syscall                                 ; sys_linux_amd64.s:121
+                                                ; sys_linux_amd64.s:122  errno result: already in eax
+        ret                                     ; sys_linux_amd64.s:123
+.end:
+
+; int32_t futex(void *addr, int32_t op, uint32_t val,
+;               const void *ts, void *addr2, uint32_t val3);
+; Go: sys_linux_amd64.s:551  (TEXT runtime·futex)
+;   addr+0(FP) -> rdi   op+8(FP) -> esi   val+12(FP) -> edx
+;   ts+16(FP) -> r10 (arrives in rcx)   addr2+24(FP) -> r8   val3+32(FP) -> r9d
+; Returns the kernel's answer (woken count, 0, or -errno).  rcx, r11 clobbered.
+global futex:function (futex.end - futex)
+futex:
+                                                ; sys_linux_amd64.s:552-554  addr, op, val: already in rdi, rsi, rdx
+        mov     r10, rcx                        ; sys_linux_amd64.s:555  4th arg: rcx is syscall's
+                                                ; sys_linux_amd64.s:556-557  addr2, val3: already in r8, r9
+        mov     eax, SYS_futex                  ; sys_linux_amd64.s:558
+        syscall                                 ; sys_linux_amd64.s:559
+                                                ; sys_linux_amd64.s:560  result: already in eax
+        ret                                     ; sys_linux_amd64.s:561
+.end:
+
+; int32_t epollcreate(int32_t size);
+; Go: sys_linux_amd64.s:670  (TEXT runtime·epollcreate)
+;   size+0(FP) -> edi
+; Returns a new epoll descriptor or -errno (-EINVAL when size <= 0; the
+; kernel otherwise ignores size).  rcx, r11 clobbered.
+global epollcreate:function (epollcreate.end - epollcreate)
+epollcreate:
+                                                ; sys_linux_amd64.s:671  size: already in rdi
+        mov     eax, SYS_epoll_create           ; sys_linux_amd64.s:672
+        syscall                                 ; sys_linux_amd64.s:673
+                                                ; sys_linux_amd64.s:674  result: already in eax
+        ret                                     ; sys_linux_amd64.s:675
+.end:
+
+; int32_t epollcreate1(int32_t flags);
+; Go: sys_linux_amd64.s:678  (TEXT runtime·epollcreate1)
+;   flags+0(FP) -> edi
+; Returns a new epoll descriptor or -errno (-EINVAL for any flag other
+; than EPOLL_CLOEXEC).  rcx, r11 clobbered.
+global epollcreate1:function (epollcreate1.end - epollcreate1)
+epollcreate1:
+                                                ; sys_linux_amd64.s:679  flags: already in rdi
+        mov     eax, SYS_epoll_create1          ; sys_linux_amd64.s:680
+        syscall                                 ; sys_linux_amd64.s:681
+                                                ; sys_linux_amd64.s:682  result: already in eax
+        ret                                     ; sys_linux_amd64.s:683
+.end:
+
+; int32_t epollctl(int32_t epfd, int32_t op, int32_t fd, epollevent *ev);
+; Go: sys_linux_amd64.s:686  (TEXT runtime·epollctl)
+;   epfd+0(FP) -> edi   op+4(FP) -> esi   fd+8(FP) -> edx
+;   ev+16(FP) -> r10 (arrives in rcx, which `syscall` overwrites)
+; Returns 0 or -errno.  rcx, r11 clobbered.
+global epollctl:function (epollctl.end - epollctl)
+epollctl:
+                                                ; sys_linux_amd64.s:687-689  epfd, op, fd: already in rdi, rsi, rdx
+        mov     r10, rcx                        ; sys_linux_amd64.s:690  4th arg
+        mov     eax, SYS_epoll_ctl              ; sys_linux_amd64.s:691
+        syscall                                 ; sys_linux_amd64.s:692
+                                                ; sys_linux_amd64.s:693  result: already in eax
+        ret                                     ; sys_linux_amd64.s:694
+.end:
+
+; int32_t epollwait(int32_t epfd, epollevent *ev, int32_t nev, int32_t timeout);
+; Go: sys_linux_amd64.s:697  (TEXT runtime·epollwait), with one deliberate
+; difference: Go's stub issues epoll_pwait (281) with a NULL sigmask,
+; "because Android O blocks wait" (its seccomp policy forbids 232).  This one
+; issues epoll_wait (232); epollpwait below is Go's exact choice.  The two
+; behave the same when the mask is NULL.  notes/syscalls.md has the story.
+;   epfd+0(FP) -> edi   ev+8(FP) -> rsi   nev+16(FP) -> edx
+;   timeout+20(FP) -> r10d (arrives in ecx)
+; Returns the number of ready events or -errno.  rcx, r11 clobbered.
+global epollwait:function (epollwait.end - epollwait)
+epollwait:
+                                                ; sys_linux_amd64.s:699-701  epfd, ev, nev: already in rdi, rsi, rdx
+        mov     r10d, ecx                       ; sys_linux_amd64.s:702  4th arg, MOVL as Go
+        mov     eax, SYS_epoll_wait             ; sys_linux_amd64.s:704  Go: SYS_epoll_pwait
+        syscall                                 ; sys_linux_amd64.s:705
+                                                ; sys_linux_amd64.s:706  result: already in eax
+        ret                                     ; sys_linux_amd64.s:707
+.end:
+
+; int32_t epollpwait(int32_t epfd, epollevent *ev, int32_t nev, int32_t timeout);
+; Go: sys_linux_amd64.s:697  (TEXT runtime·epollwait) exactly as Go 1.19
+; issues it: epoll_pwait with sigmask = NULL, so the thread's signal mask
+; is left alone and the call is epoll_wait under another number.  The
+; kernel ignores the fifth argument's companion, sigsetsize (r9), when the
+; mask is NULL.
+;   as epollwait, plus  sigmask -> r8 = 0
+; Returns the number of ready events or -errno.  rcx, r11 clobbered.
+global epollpwait:function (epollpwait.end - epollpwait)
+epollpwait:
+                                                ; sys_linux_amd64.s:699-701  epfd, ev, nev: already in rdi, rsi, rdx
+        mov     r10d, ecx                       ; sys_linux_amd64.s:702
+        xor     r8d, r8d                        ; sys_linux_amd64.s:703  sigmask = NULL
+        mov     eax, SYS_epoll_pwait            ; sys_linux_amd64.s:704
+        syscall                                 ; sys_linux_amd64.s:705
+                                                ; sys_linux_amd64.s:706  result: already in eax
+        ret                                     ; sys_linux_amd64.s:707
+.end:
+
+; void closeonexec(int32_t fd);
+; Go: sys_linux_amd64.s:710  (TEXT runtime·closeonexec)
+;   fd+0(FP) -> edi   F_SETFD -> rsi   FD_CLOEXEC -> rdx
+; Returns nothing: Go's stub discards the kernel's answer, and so does this
+; one (rax holds it, but a void function's rax means nothing to a caller).
+; rcx, r11 clobbered.
+global closeonexec:function (closeonexec.end - closeonexec)
+closeonexec:
+                                                ; sys_linux_amd64.s:711  fd: already in rdi
+        mov     esi, F_SETFD                    ; sys_linux_amd64.s:712
+        mov     edx, FD_CLOEXEC                 ; sys_linux_amd64.s:713
+        mov     eax, SYS_fcntl                  ; sys_linux_amd64.s:714
+        syscall                                 ; sys_linux_amd64.s:715
+        ret                                     ; sys_linux_amd64.s:716
+.end:
+
+; Without this empty section the linker assumes the object needs an
+; executable stack and grants one to the whole program.
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,0 +1,50 @@
+// sys_linux_amd64.h - the C++ view of the system-call stubs.
+//
+// Defined in asm/sys_linux_amd64.asm (twin of Go's sys_linux_amd64.s).
+// Every stub returns the kernel's raw answer: a result, or -errno.  None of
+// them reads or writes libc's errno.
+//
+// Names: Go's, in namespace runtime.  Two of Go's names are symbols glibc
+// already exports (read, pipe2); defining them would replace libc's for the
+// whole program, so their assembly symbols are Go's linker names with the
+// middle dot spelled '_' (runtime·read -> runtime_read).  The asm labels
+// below bind them back to Go's names, so C++ code calls runtime::read and
+// runtime::pipe2 exactly as Go calls read and pipe2.
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/defs_linux_amd64.h"
+
+namespace runtime {
+
+extern "C" {
+// sys_linux_amd64.s:88  Returns 0, or -1 on any error: Go keeps no errno.
+int32_t closefd(int32_t fd) noexcept;
+// sys_linux_amd64.s:98  fd is a uintptr in Go.
+int32_t write1(uintptr_t fd, const void* p, int32_t n) noexcept;
+// sys_linux_amd64.s:551
+int32_t futex(void* addr, int32_t op, uint32_t val, const void* ts, void* addr2,
+              uint32_t val3) noexcept;
+// sys_linux_amd64.s:670
+int32_t epollcreate(int32_t size) noexcept;
+// sys_linux_amd64.s:678
+int32_t epollcreate1(int32_t flags) noexcept;
+// sys_linux_amd64.s:686
+int32_t epollctl(int32_t epfd, int32_t op, int32_t fd, epollevent* ev) noexcept;
+// sys_linux_amd64.s:697, but syscall 232 (epoll_wait) where Go issues 281.
+int32_t epollwait(int32_t epfd, epollevent* ev, int32_t nev, int32_t timeout) noexcept;
+// sys_linux_amd64.s:697 exactly: epoll_pwait (281) with a NULL sigmask.
+int32_t epollpwait(int32_t epfd, epollevent* ev, int32_t nev, int32_t timeout) noexcept;
+// sys_linux_amd64.s:710  Go discards fcntl's answer; so does this.
+void closeonexec(int32_t fd) noexcept;
+}
+
+// sys_linux_amd64.s:107  Go's read; symbol runtime_read.
+int32_t read(int32_t fd, void* p, int32_t n) noexcept __asm__("runtime_read");
+// sys_linux_amd64.s:117  Go's pipe2(flags) (r, w, errno): the kernel writes
+// r and w into rw[0] and rw[1]; returns errno (0 or -errno).  Symbol
+// runtime_pipe2.
+int32_t pipe2(int32_t flags, int32_t rw[2]) noexcept __asm__("runtime_pipe2");
+
+}  // namespace runtime

@@ -1,0 +1,80 @@
+; abi_check.asm - a checked call, in the manner of x264's checkasm: load
+; every System V callee-saved register with an odd constant, call the stub,
+; and report which of them came back changed.
+;
+; int64_t abi_call(const void *fn, uint64_t a, uint64_t b, uint64_t c,
+;                  uint64_t d, uint32_t *clobbered);
+; Calls fn(a, b, c, d) and returns its rax.  *clobbered gets a bit for each
+; register that differs afterwards: 1 rbx, 2 rbp, 4 r12, 8 r13, 16 r14,
+; 32 r15.
+
+bits 64
+default rel
+
+K_RBX   equ 0x0b0b0b0b_1badc0de
+K_RBP   equ 0x0b9b9b9b_2badc0de
+K_R12   equ 0x12121212_3badc0de
+K_R13   equ 0x13131313_4badc0de
+K_R14   equ 0x14141414_5badc0de
+K_R15   equ 0x15151515_6badc0de
+
+section .text
+
+global abi_call:function (abi_call.end - abi_call)
+abi_call:
+        push    rbx
+        push    rbp
+        push    r12
+        push    r13
+        push    r14
+        push    r15
+        push    r9                      ; the out pointer; also realigns rsp to 16
+        mov     r11, rdi                ; fn: r11 is scratch in System V
+        mov     rdi, rsi                ; shift a, b, c, d into fn's argument registers
+        mov     rsi, rdx
+        mov     rdx, rcx
+        mov     rcx, r8
+        mov     rbx, K_RBX
+        mov     rbp, K_RBP
+        mov     r12, K_R12
+        mov     r13, K_R13
+        mov     r14, K_R14
+        mov     r15, K_R15
+        call    r11
+        xor     ecx, ecx                ; the mask
+        mov     rdx, K_RBX
+        cmp     rbx, rdx
+        je      .rbp
+        or      ecx, 1
+.rbp:   mov     rdx, K_RBP
+        cmp     rbp, rdx
+        je      .r12
+        or      ecx, 2
+.r12:   mov     rdx, K_R12
+        cmp     r12, rdx
+        je      .r13
+        or      ecx, 4
+.r13:   mov     rdx, K_R13
+        cmp     r13, rdx
+        je      .r14
+        or      ecx, 8
+.r14:   mov     rdx, K_R14
+        cmp     r14, rdx
+        je      .r15
+        or      ecx, 16
+.r15:   mov     rdx, K_R15
+        cmp     r15, rdx
+        je      .done
+        or      ecx, 32
+.done:  pop     r9
+        mov     [r9], ecx
+        pop     r15
+        pop     r14
+        pop     r13
+        pop     r12
+        pop     rbp
+        pop     rbx
+        ret
+.end:
+
+section .note.GNU-stack noalloc noexec nowrite progbits

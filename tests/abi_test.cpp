@@ -1,0 +1,121 @@
+// The ABI promises every stub keeps: the System V callee-saved registers
+// (rbx, rbp, r12-r15) come back as they went in, and libc's errno is never
+// touched, on the success path and on the error path alike.
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <sys/epoll.h>
+
+#include <cerrno>
+
+#include "testutil.h"
+
+namespace rt = runtime;
+
+extern "C" int64_t abi_call(const void* fn, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+                            uint32_t* clobbered);
+
+namespace {
+
+// Objects the calls point at.
+rt::epollevent g_ev{rt::EPOLLIN_, {}};
+rt::epollevent g_evs[4];
+char g_buf[8];
+int32_t g_rw[2];
+uint32_t g_word;
+
+uint64_t u(int64_t v) { return static_cast<uint64_t>(v); }
+uint64_t p(const void* v) { return reinterpret_cast<uint64_t>(v); }
+
+struct Args {
+  uint64_t a[4];
+};
+
+struct AbiCase {
+  const char* name;
+  const void* fn;
+  // Arguments for a call that succeeds (made fresh each time, since some
+  // calls consume what they act on) and for one that fails.
+  Args (*ok)(int ep, int rd, int wr);
+  Args bad;
+};
+void PrintTo(const AbiCase& c, std::ostream* os) { *os << c.name; }
+
+template <class F>
+const void* f(F fn) {
+  return reinterpret_cast<const void*>(fn);
+}
+
+const AbiCase kCases[] = {
+    {"epollcreate", f(rt::epollcreate), [](int, int, int) { return Args{{1}}; }, {{u(-1)}}},
+    {"epollcreate1", f(rt::epollcreate1), [](int, int, int) { return Args{{0}}; }, {{1}}},
+    {"epollctl", f(rt::epollctl),
+     [](int ep, int rd, int) { return Args{{u(ep), 1, u(rd), p(&g_ev)}}; },
+     {{u(-1), 1, 0, p(&g_ev)}}},
+    {"epollwait", f(rt::epollwait),
+     [](int ep, int, int) { return Args{{u(ep), p(g_evs), 4, 0}}; }, {{u(-1), p(g_evs), 4, 0}}},
+    {"epollpwait", f(rt::epollpwait),
+     [](int ep, int, int) { return Args{{u(ep), p(g_evs), 4, 0}}; }, {{u(-1), p(g_evs), 4, 0}}},
+    {"pipe2", f(rt::pipe2), [](int, int, int) { return Args{{0, p(g_rw)}}; }, {{u(-1), p(g_rw)}}},
+    {"read", f(rt::read), [](int, int rd, int) { return Args{{u(rd), p(g_buf), 1}}; },
+     {{u(-1), p(g_buf), 1}}},
+    {"write1", f(rt::write1), [](int, int, int wr) { return Args{{u(wr), p(g_buf), 1}}; },
+     {{u(-1), p(g_buf), 1}}},
+    {"closefd", f(rt::closefd), [](int, int, int) { return Args{{u(testutil::open_null())}}; },
+     {{u(-1)}}},
+    {"closeonexec", f(rt::closeonexec), [](int, int rd, int) { return Args{{u(rd)}}; },
+     {{u(-1)}}},
+    {"futex", f(rt::futex), [](int, int, int) { return Args{{p(&g_word), FUTEX_WAKE_PRIVATE, 1}}; },
+     {{p(&g_word), 99, 1}}},
+};
+
+class Abi : public testing::TestWithParam<AbiCase> {
+ protected:
+  // An epoll set and a pipe with a byte waiting, new for every test.
+  testutil::Fd ep{::epoll_create1(EPOLL_CLOEXEC)};
+  testutil::Pair pipe = testutil::make_pipe(O_NONBLOCK);
+  void SetUp() override { ASSERT_EQ(::write(pipe.b, "x", 1), 1); }
+};
+
+}  // namespace
+
+TEST_P(Abi, CalleeSavedRegistersSurviveSuccess) {
+  const AbiCase& c = GetParam();
+  Args a = c.ok(ep, pipe.a, pipe.b);
+  uint32_t clobbered = 0xffffffff;
+  int64_t r = abi_call(c.fn, a.a[0], a.a[1], a.a[2], a.a[3], &clobbered);
+  EXPECT_GE(static_cast<int32_t>(r), 0) << "this call was meant to succeed";
+  EXPECT_EQ(clobbered, 0u) << "changed registers: 1 rbx 2 rbp 4 r12 8 r13 16 r14 32 r15";
+  if (c.fn == f(rt::pipe2)) ::close(g_rw[0]), ::close(g_rw[1]);
+  if (c.fn == f(rt::epollcreate) || c.fn == f(rt::epollcreate1)) ::close(static_cast<int>(r));
+}
+
+TEST_P(Abi, CalleeSavedRegistersSurviveError) {
+  const AbiCase& c = GetParam();
+  uint32_t clobbered = 0xffffffff;
+  int64_t r = abi_call(c.fn, c.bad.a[0], c.bad.a[1], c.bad.a[2], c.bad.a[3], &clobbered);
+  EXPECT_LT(static_cast<int32_t>(r), 0) << "this call was meant to fail";
+  EXPECT_EQ(clobbered, 0u) << "changed registers: 1 rbx 2 rbp 4 r12 8 r13 16 r14 32 r15";
+}
+
+TEST_P(Abi, ErrnoIsLeftAsItWasOnError) {
+  const AbiCase& c = GetParam();
+  uint32_t clobbered;
+  errno = 31337;
+  int64_t r = abi_call(c.fn, c.bad.a[0], c.bad.a[1], c.bad.a[2], c.bad.a[3], &clobbered);
+  EXPECT_LT(static_cast<int32_t>(r), 0);
+  EXPECT_EQ(errno, 31337);
+}
+
+TEST_P(Abi, ErrnoIsLeftAsItWasOnSuccess) {
+  const AbiCase& c = GetParam();
+  Args a = c.ok(ep, pipe.a, pipe.b);
+  uint32_t clobbered;
+  errno = 31337;
+  int64_t r = abi_call(c.fn, a.a[0], a.a[1], a.a[2], a.a[3], &clobbered);
+  EXPECT_EQ(errno, 31337);
+  if (c.fn == f(rt::pipe2)) ::close(g_rw[0]), ::close(g_rw[1]);
+  if (c.fn == f(rt::epollcreate) || c.fn == f(rt::epollcreate1)) ::close(static_cast<int>(r));
+}
+
+INSTANTIATE_TEST_SUITE_P(Stubs, Abi, testing::ValuesIn(kCases),
+                         [](const auto& i) { return std::string(i.param.name); });

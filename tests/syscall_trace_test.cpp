@@ -1,0 +1,211 @@
+// Each stub, called in a ptraced child between two marks, issues exactly
+// its own system call, once, with the arguments in the kernel's registers
+// (rdi, rsi, rdx, r10, r8, r9) -- seen from outside, in orig_rax and the
+// argument registers, not by reading our source.
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include <cstring>
+
+#include "testutil.h"
+#include "tour/syscall_tracer.h"
+
+namespace rt = runtime;
+
+namespace {
+
+// Written by the traced child, read by the test: what the stub returned and
+// which argument values the kernel should have seen.
+struct Shared {
+  int64_t stub_ret;
+  int nargs;
+  uint64_t args[6];
+  bool wide[6];  // compare all 64 bits (pointers, uintptr) or just the int32
+};
+
+struct Case {
+  const char* name;
+  long nr;
+  void (*body)(Shared*);
+  bool go_drops_errno = false;  // closefd: the stub answers -1 where the kernel said -errno
+};
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
+void expect(Shared* s, std::initializer_list<std::pair<uint64_t, bool>> args) {
+  s->nargs = 0;
+  for (auto [v, wide] : args) {
+    s->args[s->nargs] = v;
+    s->wide[s->nargs++] = wide;
+  }
+}
+uint64_t p64(const void* p) { return reinterpret_cast<uint64_t>(p); }
+uint64_t i32(int32_t v) { return static_cast<uint32_t>(v); }
+constexpr bool W = true, N = false;
+
+// A pipe with one byte waiting, registered level-triggered in a new epoll
+// set, so the wait stubs return at once even with timeout -1.
+int ready_epoll() {
+  int p[2];
+  ::pipe2(p, O_NONBLOCK);
+  ::write(p[1], "x", 1);
+  int ep = ::epoll_create1(0);
+  rt::epollevent ev{rt::EPOLLIN_, {}};
+  ::epoll_ctl(ep, EPOLL_CTL_ADD, p[0], reinterpret_cast<epoll_event*>(&ev));
+  return ep;
+}
+
+const Case kCases[] = {
+    {"epollcreate", SYS_epoll_create,
+     [](Shared* s) {
+       tracer::mark();
+       s->stub_ret = rt::epollcreate(7);
+       tracer::mark();
+       expect(s, {{i32(7), N}});
+     }},
+    {"epollcreate1", SYS_epoll_create1,
+     [](Shared* s) {
+       tracer::mark();
+       s->stub_ret = rt::epollcreate1(rt::EPOLL_CLOEXEC_);
+       tracer::mark();
+       expect(s, {{i32(rt::EPOLL_CLOEXEC_), N}});
+     }},
+    {"epollctl", SYS_epoll_ctl,
+     [](Shared* s) {
+       int ep = ::epoll_create1(0), p[2];
+       ::pipe2(p, 0);
+       static rt::epollevent ev{rt::EPOLLIN_ | rt::EPOLLET_, {}};
+       tracer::mark();
+       s->stub_ret = rt::epollctl(ep, rt::EPOLL_CTL_ADD_, p[0], &ev);
+       tracer::mark();
+       expect(s, {{i32(ep), N}, {i32(rt::EPOLL_CTL_ADD_), N}, {i32(p[0]), N}, {p64(&ev), W}});
+     }},
+    {"epollwait", SYS_epoll_wait,
+     [](Shared* s) {
+       int ep = ready_epoll();
+       static rt::epollevent evs[128];
+       tracer::mark();
+       s->stub_ret = rt::epollwait(ep, evs, 128, -1);
+       tracer::mark();
+       expect(s, {{i32(ep), N}, {p64(evs), W}, {i32(128), N}, {i32(-1), N}});
+     }},
+    {"epollpwait", SYS_epoll_pwait,
+     [](Shared* s) {
+       int ep = ready_epoll();
+       static rt::epollevent evs[128];
+       tracer::mark();
+       s->stub_ret = rt::epollpwait(ep, evs, 128, -1);
+       tracer::mark();
+       // The fifth argument, the sigmask, must be NULL in all 64 bits.
+       expect(s, {{i32(ep), N}, {p64(evs), W}, {i32(128), N}, {i32(-1), N}, {0, W}});
+     }},
+    {"pipe2", SYS_pipe2,
+     [](Shared* s) {
+       static int32_t rw[2];
+       tracer::mark();
+       s->stub_ret = rt::pipe2(rt::O_NONBLOCK_ | rt::O_CLOEXEC_, rw);
+       tracer::mark();
+       // The kernel takes the array first and the flags second.
+       expect(s, {{p64(rw), W}, {i32(rt::O_NONBLOCK_ | rt::O_CLOEXEC_), N}});
+     }},
+    {"read", SYS_read,
+     [](Shared* s) {
+       int p[2];
+       ::pipe2(p, 0);
+       ::write(p[1], "abc", 3);
+       static char buf[16];
+       tracer::mark();
+       s->stub_ret = rt::read(p[0], buf, sizeof buf);
+       tracer::mark();
+       expect(s, {{i32(p[0]), N}, {p64(buf), W}, {i32(16), N}});
+     }},
+    {"write1", SYS_write,
+     [](Shared* s) {
+       int p[2];
+       ::pipe2(p, 0);
+       static const char msg[] = "hello";
+       tracer::mark();
+       s->stub_ret = rt::write1(static_cast<uintptr_t>(p[1]), msg, 5);
+       tracer::mark();
+       expect(s, {{static_cast<uint64_t>(p[1]), W}, {p64(msg), W}, {i32(5), N}});
+     }},
+    {"closefd", SYS_close,
+     [](Shared* s) {
+       int fd = testutil::closed_fd();
+       tracer::mark();
+       s->stub_ret = rt::closefd(fd);
+       tracer::mark();
+       expect(s, {{i32(fd), N}});
+     },
+     true},
+    {"closeonexec", SYS_fcntl,
+     [](Shared* s) {
+       int fd = testutil::open_null();
+       tracer::mark();
+       rt::closeonexec(fd);
+       tracer::mark();
+       s->stub_ret = 0;  // void: the kernel's 0 is the only answer to check
+       expect(s, {{i32(fd), N}, {F_SETFD, W}, {FD_CLOEXEC, W}});
+     }},
+    {"futex", SYS_futex,
+     [](Shared* s) {
+       static uint32_t word, word2;
+       static timespec ts{1, 2};
+       tracer::mark();
+       s->stub_ret = rt::futex(&word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, &ts, &word2, 0x5a5a);
+       tracer::mark();
+       expect(s, {{p64(&word), W},
+                  {i32(FUTEX_WAKE | FUTEX_PRIVATE_FLAG), N},
+                  {i32(1), N},
+                  {p64(&ts), W},
+                  {p64(&word2), W},
+                  {i32(0x5a5a), N}});
+     }},
+};
+
+class SyscallTrace : public testing::TestWithParam<Case> {};
+
+}  // namespace
+
+TEST_P(SyscallTrace, IssuesExactlyItsNumberWithArgumentsInKernelRegisters) {
+  const Case& c = GetParam();
+  auto* shared = static_cast<Shared*>(
+      mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+  ASSERT_NE(shared, MAP_FAILED);
+  std::vector<std::vector<tracer::Call>> segs;
+  std::string why;
+  // The forked child has a copy of this frame, so it may follow the pointer.
+  struct Ctx {
+    const Case* c;
+    Shared* s;
+  } ctx{&c, shared};
+  auto body = [](void* a) {
+    auto* x = static_cast<Ctx*>(a);
+    x->c->body(x->s);
+  };
+  if (!tracer::run(body, &ctx, &segs, &why)) {
+    munmap(shared, sizeof(Shared));
+    GTEST_SKIP() << why;
+  }
+  ASSERT_EQ(segs.size(), 2u) << "the body marks twice";
+  const auto& calls = segs[0];
+  ASSERT_EQ(calls.size(), 1u) << "exactly one system call between the marks";
+  EXPECT_EQ(calls[0].nr, static_cast<uint64_t>(c.nr));
+  static const char* reg[] = {"rdi", "rsi", "rdx", "r10", "r8", "r9"};
+  for (int i = 0; i < shared->nargs; i++) {
+    uint64_t got = shared->wide[i] ? calls[0].args[i] : static_cast<uint32_t>(calls[0].args[i]);
+    EXPECT_EQ(got, shared->args[i]) << "argument " << i << " (" << reg[i] << ")";
+  }
+  if (c.go_drops_errno) {
+    EXPECT_LT(calls[0].ret, 0) << "the kernel reported an error";
+    EXPECT_EQ(shared->stub_ret, -1) << "and the stub folded it to -1, as Go's does";
+  } else {
+    EXPECT_EQ(shared->stub_ret, calls[0].ret) << "the stub returns the kernel's rax unchanged";
+  }
+  munmap(shared, sizeof(Shared));
+}
+
+INSTANTIATE_TEST_SUITE_P(Stubs, SyscallTrace, testing::ValuesIn(kCases),
+                         [](const auto& i) { return std::string(i.param.name); });

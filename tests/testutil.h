@@ -1,0 +1,106 @@
+// Helpers shared by the suite.  The tests themselves may use libc freely:
+// it is the independent witness against which the stubs are checked.
+#pragma once
+
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <utility>
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "runtime/sys_linux_amd64.h"
+
+namespace testutil {
+
+// A descriptor that is closed (with libc's close) when the test ends.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    reset(std::exchange(o.fd_, -1));
+    return *this;
+  }
+  ~Fd() { reset(); }
+  int get() const { return fd_; }
+  operator int() const { return fd_; }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+struct Pair {
+  Fd a, b;  // pipe: a = read end, b = write end; socketpair: two peers
+};
+
+inline Pair make_pipe(int flags = 0) {
+  int p[2];
+  EXPECT_EQ(::pipe2(p, flags), 0) << strerror(errno);
+  return Pair{Fd(p[0]), Fd(p[1])};
+}
+
+inline Pair make_socketpair(int type = SOCK_STREAM) {
+  int s[2];
+  EXPECT_EQ(::socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, s), 0) << strerror(errno);
+  return Pair{Fd(s[0]), Fd(s[1])};
+}
+
+// A fresh descriptor that refers to nothing in particular.  (Not dup(0):
+// CI may run us with standard input closed.)
+inline int open_null() { return ::open("/dev/null", O_RDONLY); }
+
+// A descriptor number that is certainly not open: open one, close it.
+inline int closed_fd() {
+  int fd = open_null();
+  ::close(fd);
+  return fd;
+}
+
+inline int gettid_() { return static_cast<int>(::syscall(SYS_gettid)); }
+
+// Waits until thread tid of this process is blocked inside system call nr,
+// as the kernel reports it in /proc/self/task/TID/syscall.  This is how a
+// test knows a wait has really begun before it sends a signal or a wake-up,
+// without sleeping and hoping.  Gives up after 30 s and returns false.
+inline bool wait_until_in_syscall(int tid, long nr) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::string path = "/proc/self/task/" + std::to_string(tid) + "/syscall";
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream f(path);
+    long n = -1;
+    if (f >> n && n == nr) {
+      // The number is there from syscall entry; the state shows the thread
+      // has actually gone to sleep in it.
+      std::ifstream st("/proc/self/task/" + std::to_string(tid) + "/stat");
+      std::string all((std::istreambuf_iterator<char>(st)), std::istreambuf_iterator<char>());
+      auto rp = all.rfind(')');
+      if (rp != std::string::npos && rp + 2 < all.size() && all[rp + 2] == 'S') return true;
+    }
+    sched_yield();
+  }
+  return false;
+}
+
+inline std::string errname(int e) {
+  const char* n = strerrorname_np(e < 0 ? -e : e);
+  return n ? n : std::to_string(e);
+}
+
+}  // namespace testutil
