@@ -56,7 +56,8 @@ TEST_SRC := \
 	tests/syscall_trace_test.cpp \
 	tests/abi_test.cpp \
 	tests/differential_test.cpp \
-	tests/elf_test.cpp
+	tests/elf_test.cpp \
+	tests/gdb_test.cpp
 
 obj = $(patsubst %,$(B)/%.o,$(basename $(1)))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_ASM) $(RUNTIME_SRC))
@@ -77,7 +78,8 @@ all: deps $(B)/tour $(B)/tests/runtime_test
 run: deps $(B)/tour
 	$(B)/tour
 
-test: deps $(B)/tests/runtime_test
+# The suite runs gdb on the tour, so it needs the tour built too.
+test: deps $(B)/tour $(B)/tests/runtime_test
 	$(B)/tests/runtime_test
 
 .PHONY: all run test deps compdb clean
