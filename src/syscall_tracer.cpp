@@ -1,15 +1,15 @@
 // syscall_tracer.cpp - see include/tour/syscall_tracer.h.
 #include "tour/syscall_tracer.h"
 
-#include <csignal>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 
 namespace tracer {
 
@@ -46,7 +46,7 @@ bool run(void (*body)(void*), void* arg, std::vector<std::vector<Call>>* segment
   waitpid(pid, &st, 0);
   if (WIFEXITED(st)) {
     *why = WEXITSTATUS(st) == kTraceMeFailed ? "ptrace(PTRACE_TRACEME) is not permitted here"
-                                              : "traced child exited early";
+                                             : "traced child exited early";
     return false;
   }
   ptrace(PTRACE_SETOPTIONS, pid, nullptr, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL);

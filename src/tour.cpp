@@ -6,12 +6,12 @@
 //
 // Under a debugger (or where ptrace is not allowed) the steps run in this
 // process instead, so `gdb build/tour` with `break epollwait` stops in them.
+#include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
 #include <cstdio>
 #include <cstring>
-#include <linux/futex.h>
 #include <string>
 #include <vector>
 
@@ -37,7 +37,7 @@ struct Step {
   const char* call;  // as a reader would write it
   const char* go;    // the Go line that makes this call
   const char* why;
-  int nargs;         // registers worth showing
+  int nargs;  // registers worth showing
   int64_t (*run)(State&);
 };
 
@@ -185,7 +185,8 @@ bool traced_tour(State* s) {
         unsigned long long v = c.args[a];
         if (v < 4096)
           std::printf("  %s=%llu", reg[a], v);
-        else if (v <= 0xffffffff && static_cast<int32_t>(v) < 0)  // an int32 -1 in a 64-bit register
+        else if (v <= 0xffffffff &&
+                 static_cast<int32_t>(v) < 0)  // an int32 -1 in a 64-bit register
           std::printf("  %s=%#llx (int %d)", reg[a], v, static_cast<int32_t>(v));
         else
           std::printf("  %s=%#llx", reg[a], v);
@@ -213,8 +214,8 @@ int main() {
   std::printf(
       "netpoll-asm: a tour of the system-call stubs (asm/sys_linux_amd64.asm),\n"
       "in the order Go 1.19.8's netpoller uses them.\n");
-  auto* s = static_cast<State*>(mmap(nullptr, sizeof(State), PROT_READ | PROT_WRITE,
-                                     MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+  auto* s = static_cast<State*>(
+      mmap(nullptr, sizeof(State), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
   if (s == MAP_FAILED) return 1;
   std::fflush(stdout);  // the forked child must not inherit unprinted output
   if (tracer::traced() || !traced_tour(s)) untraced_tour(s);

@@ -48,23 +48,52 @@ const void* f(F fn) {
 const AbiCase kCases[] = {
     {"epollcreate", f(rt::epollcreate), [](int, int, int) { return Args{{1}}; }, {{u(-1)}}},
     {"epollcreate1", f(rt::epollcreate1), [](int, int, int) { return Args{{0}}; }, {{1}}},
-    {"epollctl", f(rt::epollctl),
-     [](int ep, int rd, int) { return Args{{u(ep), 1, u(rd), p(&g_ev)}}; },
+    {"epollctl",
+     f(rt::epollctl),
+     [](int ep, int rd, int) {
+       return Args{{u(ep), 1, u(rd), p(&g_ev)}};
+     },
      {{u(-1), 1, 0, p(&g_ev)}}},
-    {"epollwait", f(rt::epollwait),
-     [](int ep, int, int) { return Args{{u(ep), p(g_evs), 4, 0}}; }, {{u(-1), p(g_evs), 4, 0}}},
-    {"epollpwait", f(rt::epollpwait),
-     [](int ep, int, int) { return Args{{u(ep), p(g_evs), 4, 0}}; }, {{u(-1), p(g_evs), 4, 0}}},
-    {"pipe2", f(rt::pipe2), [](int, int, int) { return Args{{0, p(g_rw)}}; }, {{u(-1), p(g_rw)}}},
-    {"read", f(rt::read), [](int, int rd, int) { return Args{{u(rd), p(g_buf), 1}}; },
+    {"epollwait",
+     f(rt::epollwait),
+     [](int ep, int, int) {
+       return Args{{u(ep), p(g_evs), 4, 0}};
+     },
+     {{u(-1), p(g_evs), 4, 0}}},
+    {"epollpwait",
+     f(rt::epollpwait),
+     [](int ep, int, int) {
+       return Args{{u(ep), p(g_evs), 4, 0}};
+     },
+     {{u(-1), p(g_evs), 4, 0}}},
+    {"pipe2",
+     f(rt::pipe2),
+     [](int, int, int) {
+       return Args{{0, p(g_rw)}};
+     },
+     {{u(-1), p(g_rw)}}},
+    {"read",
+     f(rt::read),
+     [](int, int rd, int) {
+       return Args{{u(rd), p(g_buf), 1}};
+     },
      {{u(-1), p(g_buf), 1}}},
-    {"write1", f(rt::write1), [](int, int, int wr) { return Args{{u(wr), p(g_buf), 1}}; },
+    {"write1",
+     f(rt::write1),
+     [](int, int, int wr) {
+       return Args{{u(wr), p(g_buf), 1}};
+     },
      {{u(-1), p(g_buf), 1}}},
-    {"closefd", f(rt::closefd), [](int, int, int) { return Args{{u(testutil::open_null())}}; },
+    {"closefd",
+     f(rt::closefd),
+     [](int, int, int) { return Args{{u(testutil::open_null())}}; },
      {{u(-1)}}},
-    {"closeonexec", f(rt::closeonexec), [](int, int rd, int) { return Args{{u(rd)}}; },
-     {{u(-1)}}},
-    {"futex", f(rt::futex), [](int, int, int) { return Args{{p(&g_word), FUTEX_WAKE_PRIVATE, 1}}; },
+    {"closeonexec", f(rt::closeonexec), [](int, int rd, int) { return Args{{u(rd)}}; }, {{u(-1)}}},
+    {"futex",
+     f(rt::futex),
+     [](int, int, int) {
+       return Args{{p(&g_word), FUTEX_WAKE_PRIVATE, 1}};
+     },
      {{p(&g_word), 99, 1}}},
 };
 

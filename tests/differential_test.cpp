@@ -33,8 +33,8 @@ struct Api {
 int32_t neg_errno(int r) { return r < 0 ? -errno : r; }
 epoll_event* cast(rt::epollevent* e) { return reinterpret_cast<epoll_event*>(e); }
 
-const Api kOurs{"stubs", rt::epollcreate, rt::epollcreate1, rt::epollctl, rt::epollwait,
-                rt::epollpwait};
+const Api kOurs{"stubs",      rt::epollcreate, rt::epollcreate1,
+                rt::epollctl, rt::epollwait,   rt::epollpwait};
 const Api kLibc{
     "glibc",
     [](int32_t s) { return neg_errno(::epoll_create(s)); },
@@ -85,8 +85,8 @@ std::vector<std::string> run(const Api& api, uint32_t seed) {
       return fds[world + pick(static_cast<int>(fds.size() - world))];
     return any_fd();
   };
-  const uint32_t kBits[] = {EPOLLIN, EPOLLOUT, EPOLLRDHUP, EPOLLPRI, EPOLLET, EPOLLONESHOT,
-                            EPOLLERR, EPOLLHUP};
+  const uint32_t kBits[] = {EPOLLIN, EPOLLOUT,     EPOLLRDHUP, EPOLLPRI,
+                            EPOLLET, EPOLLONESHOT, EPOLLERR,   EPOLLHUP};
 
   std::vector<std::string> log;
   std::ostringstream line;
@@ -178,7 +178,8 @@ std::vector<std::string> run(const Api& api, uint32_t seed) {
 }
 
 std::vector<uint32_t> seeds() {
-  if (const char* one = std::getenv("NETPOLL_SEED")) return {static_cast<uint32_t>(std::atoll(one))};
+  if (const char* one = std::getenv("NETPOLL_SEED"))
+    return {static_cast<uint32_t>(std::atoll(one))};
   const char* k = std::getenv("NETPOLL_SEEDS");
   std::vector<uint32_t> v(k ? std::atoi(k) : 300);
   for (size_t i = 0; i < v.size(); i++) v[i] = static_cast<uint32_t>(i + 1);

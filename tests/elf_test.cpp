@@ -2,12 +2,11 @@
 // executable stack (every asm file carries .note.GNU-stack), and position-
 // independent code.  These check the running binary, not the Makefile.
 #include <elf.h>
+#include <gtest/gtest.h>
 #include <link.h>
 
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 TEST(Elf, StackIsNotExecutable) {
   // The kernel maps the stack executable only when PT_GNU_STACK asks for it

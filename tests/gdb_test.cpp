@@ -2,14 +2,13 @@
 // .asm source line, and at the `syscall` instruction rax holds the stub's
 // number.  Runs gdb in batch mode on the tour (which, under a debugger,
 // calls the stubs in its own process).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <array>
 #include <cstdio>
 #include <fstream>
 #include <string>
-
-#include <unistd.h>
-
-#include <gtest/gtest.h>
 
 namespace {
 

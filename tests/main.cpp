@@ -4,16 +4,15 @@
 //  - a watchdog: a test still running after NETPOLL_TEST_TIMEOUT seconds
 //    (default 120) is named and the run ends, rather than hanging CI.  A
 //    broken stub can make a wait block forever; that must fail, not hang.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <thread>
-
-#include <unistd.h>
-
-#include <gtest/gtest.h>
 
 namespace {
 

@@ -259,7 +259,8 @@ void on_signal(int) {}
 // Blocks in the stub with a long timeout; once the kernel shows this thread
 // asleep in the stub's own syscall, another thread sends it SIGUSR1.
 int32_t wait_and_get_signalled(const WaitStub& s, int epfd, int sa_flags) {
-  struct sigaction sa {}, old{};
+  struct sigaction sa {
+  }, old{};
   sa.sa_handler = on_signal;
   sa.sa_flags = sa_flags;
   sigaction(SIGUSR1, &sa, &old);
@@ -289,8 +290,7 @@ TEST_P(EpollWait, SignalWithSaRestartStillFailsWithEINTR) {
 
 INSTANTIATE_TEST_SUITE_P(Stubs, EpollWait,
                          testing::Values(WaitStub{"epollwait", rt::epollwait, SYS_epoll_wait},
-                                         WaitStub{"epollpwait", rt::epollpwait,
-                                                  SYS_epoll_pwait}),
+                                         WaitStub{"epollpwait", rt::epollpwait, SYS_epoll_pwait}),
                          [](const auto& i) { return std::string(i.param.name); });
 
 TEST(EpollPwait, LeavesSignalMaskUnchanged) {
@@ -410,7 +410,8 @@ TEST(Write1, FullNonblockingPipeFailsWithEAGAIN) {
 TEST(Write1, ClosedReaderFailsWithEPIPE) {
   auto p = testutil::make_pipe();
   p.a.reset();
-  struct sigaction ign {}, old{};
+  struct sigaction ign {
+  }, old{};
   ign.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ign, &old);
   EXPECT_EQ(rt::write1(p.b.get(), "x", 1), -EPIPE);
@@ -477,13 +478,11 @@ TEST(Futex, WakeWithNoWaitersReturnsZero) {
 TEST(Futex, WakeReleasesAThreadSleepingInWait) {
   uint32_t word = 0;
   std::atomic<int32_t> waited{1};
-  std::thread sleeper([&] {
-    waited = rt::futex(&word, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, nullptr, nullptr, 0);
-  });
+  std::thread sleeper(
+      [&] { waited = rt::futex(&word, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, nullptr, nullptr, 0); });
   // Wake until the kernel reports it woke someone: that is the sleeper.
   int32_t woken = 0;
-  while ((woken = rt::futex(&word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, nullptr, nullptr, 0)) ==
-         0)
+  while ((woken = rt::futex(&word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, nullptr, nullptr, 0)) == 0)
     sched_yield();
   sleeper.join();
   EXPECT_EQ(woken, 1);

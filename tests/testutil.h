@@ -2,6 +2,13 @@
 // it is the independent witness against which the stubs are checked.
 #pragma once
 
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -11,14 +18,6 @@
 #include <iterator>
 #include <string>
 #include <utility>
-
-#include <fcntl.h>
-#include <sched.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "runtime/sys_linux_amd64.h"
 

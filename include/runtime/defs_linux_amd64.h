@@ -17,19 +17,19 @@ constexpr int32_t EINTR_ = 0x4;   // defs_linux_amd64.go:9
 constexpr int32_t EAGAIN_ = 0xb;  // defs_linux_amd64.go:10
 constexpr int32_t ENOMEM_ = 0xc;  // defs_linux_amd64.go:11
 
-constexpr uint32_t EPOLLIN_ = 0x1;             // defs_linux_amd64.go:92
-constexpr uint32_t EPOLLOUT_ = 0x4;            // defs_linux_amd64.go:93
-constexpr uint32_t EPOLLERR_ = 0x8;            // defs_linux_amd64.go:94
-constexpr uint32_t EPOLLHUP_ = 0x10;           // defs_linux_amd64.go:95
-constexpr uint32_t EPOLLRDHUP_ = 0x2000;       // defs_linux_amd64.go:96
-constexpr uint32_t EPOLLET_ = 0x80000000;      // defs_linux_amd64.go:97
-constexpr int32_t EPOLL_CLOEXEC_ = 0x80000;    // defs_linux_amd64.go:98
-constexpr int32_t EPOLL_CTL_ADD_ = 0x1;        // defs_linux_amd64.go:99
-constexpr int32_t EPOLL_CTL_DEL_ = 0x2;        // defs_linux_amd64.go:100
-constexpr int32_t EPOLL_CTL_MOD_ = 0x3;        // defs_linux_amd64.go:101
+constexpr uint32_t EPOLLIN_ = 0x1;           // defs_linux_amd64.go:92
+constexpr uint32_t EPOLLOUT_ = 0x4;          // defs_linux_amd64.go:93
+constexpr uint32_t EPOLLERR_ = 0x8;          // defs_linux_amd64.go:94
+constexpr uint32_t EPOLLHUP_ = 0x10;         // defs_linux_amd64.go:95
+constexpr uint32_t EPOLLRDHUP_ = 0x2000;     // defs_linux_amd64.go:96
+constexpr uint32_t EPOLLET_ = 0x80000000;    // defs_linux_amd64.go:97
+constexpr int32_t EPOLL_CLOEXEC_ = 0x80000;  // defs_linux_amd64.go:98
+constexpr int32_t EPOLL_CTL_ADD_ = 0x1;      // defs_linux_amd64.go:99
+constexpr int32_t EPOLL_CTL_DEL_ = 0x2;      // defs_linux_amd64.go:100
+constexpr int32_t EPOLL_CTL_MOD_ = 0x3;      // defs_linux_amd64.go:101
 
-constexpr int32_t O_NONBLOCK_ = 0x800;    // defs_linux_amd64.go:184
-constexpr int32_t O_CLOEXEC_ = 0x80000;   // defs_linux_amd64.go:185
+constexpr int32_t O_NONBLOCK_ = 0x800;   // defs_linux_amd64.go:184
+constexpr int32_t O_CLOEXEC_ = 0x80000;  // defs_linux_amd64.go:185
 
 // The kernel's struct epoll_event is packed on amd64: a 4-byte mask, then
 // the 8-byte user datum at offset 4, unaligned.  Go declares the datum as
@@ -38,9 +38,9 @@ constexpr int32_t O_CLOEXEC_ = 0x80000;   // defs_linux_amd64.go:185
 // and out with memcpy (epolldata_get/set), C++'s defined way to do an
 // unaligned load or store.  Bytes need no padding, so no packing attribute
 // is required for the layout to be the kernel's.
-struct epollevent {            // defs_linux_amd64.go:174
-  uint32_t events;             // defs_linux_amd64.go:175
-  uint8_t data[8];             // defs_linux_amd64.go:176  unaligned uintptr
+struct epollevent {  // defs_linux_amd64.go:174
+  uint32_t events;   // defs_linux_amd64.go:175
+  uint8_t data[8];   // defs_linux_amd64.go:176  unaligned uintptr
 };
 static_assert(sizeof(epollevent) == 12, "kernel's epoll_event is 12 bytes on amd64");
 static_assert(offsetof(epollevent, data) == 4, "data follows events with no padding");

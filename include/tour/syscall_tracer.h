@@ -11,9 +11,9 @@
 namespace tracer {
 
 struct Call {
-  uint64_t nr;        // orig_rax at syscall entry
-  uint64_t args[6];   // rdi, rsi, rdx, r10, r8, r9
-  int64_t ret;        // rax at syscall exit (-errno on failure)
+  uint64_t nr;       // orig_rax at syscall entry
+  uint64_t args[6];  // rdi, rsi, rdx, r10, r8, r9
+  int64_t ret;       // rax at syscall exit (-errno on failure)
 };
 
 // Called by the traced body to cut its calls into segments.  It is one
