@@ -38,8 +38,11 @@ default rel
 SYS_read                equ 0
 SYS_write               equ 1
 SYS_close               equ 3
+SYS_mmap                equ 9
+SYS_munmap              equ 11
 SYS_fcntl               equ 72
 SYS_futex               equ 202
+SYS_clock_gettime       equ 228
 SYS_epoll_create        equ 213
 SYS_epoll_wait          equ 232         ; Go 1.19 does not use this one
 SYS_epoll_ctl           equ 233
@@ -49,6 +52,7 @@ SYS_pipe2               equ 293
 
 F_SETFD                 equ 2           ; fcntl: set descriptor flags
 FD_CLOEXEC              equ 1
+CLOCK_MONOTONIC         equ 1
 
 section .text
 
@@ -113,6 +117,75 @@ runtime_pipe2:
         syscall                                 ; sys_linux_amd64.s:121
                                                 ; sys_linux_amd64.s:122  errno result: already in eax
         ret                                     ; sys_linux_amd64.s:123
+.end:
+
+; int64_t nanotime1(void);
+; Go: sys_linux_amd64.s:228  (TEXT runtime·nanotime1), its fallback path
+; only (sys_linux_amd64.s:288-291).  Go first switches to the g0 stack and
+; calls the vDSO's clock_gettime, a function the kernel maps into every
+; process so that reading the clock needs no system call; when there is
+; no vDSO it issues the real one.  We always issue the real one: slower
+; (a few hundred nanoseconds), but it is a `syscall` a reader can step to.
+; Returns CLOCK_MONOTONIC in nanoseconds.  rcx, r11 clobbered; the 16-byte
+; timespec lives below our return address, and 24 bytes keep rsp aligned.
+global nanotime1:function (nanotime1.end - nanotime1)
+nanotime1:
+        sub     rsp, 24                         ; sys_linux_amd64.s:260-261  room for the timespec
+        mov     edi, CLOCK_MONOTONIC            ; sys_linux_amd64.s:263
+        mov     rsi, rsp                        ; sys_linux_amd64.s:264  &ts
+        mov     eax, SYS_clock_gettime          ; sys_linux_amd64.s:289
+        syscall                                 ; sys_linux_amd64.s:290
+        mov     rax, [rsp]                      ; sys_linux_amd64.s:270  tv_sec
+        mov     rdx, [rsp + 8]                  ; sys_linux_amd64.s:271  tv_nsec
+        imul    rax, rax, 1000000000            ; sys_linux_amd64.s:284
+        add     rax, rdx                        ; sys_linux_amd64.s:285
+        add     rsp, 24
+        ret                                     ; sys_linux_amd64.s:287
+.end:
+
+; struct mmapResult { void *p; int64_t err; }
+; mmapResult sysMmap(void *addr, uintptr_t n, int32_t prot, int32_t flags,
+;                    int32_t fd, uint32_t off);
+; Go: sys_linux_amd64.s:477  (TEXT runtime·sysMmap)
+;   addr+0(FP) -> rdi   n+8(FP) -> rsi   prot+16(FP) -> edx
+;   flags+20(FP) -> r10d (arrives in ecx)   fd+24(FP) -> r8d   off+28(FP) -> r9d
+; Go returns two results, (p unsafe.Pointer, err int); System V returns a
+; 16-byte struct in rax:rdx, so the pair survives as it is.  Like Go's
+; stub this one turns the kernel's -errno into p = 0, err = +errno.
+global sysMmap:function (sysMmap.end - sysMmap)
+sysMmap:
+                                                ; sys_linux_amd64.s:478-480  addr, n, prot: already in rdi, rsi, rdx
+        mov     r10d, ecx                       ; sys_linux_amd64.s:481  4th arg
+                                                ; sys_linux_amd64.s:482-483  fd, off: already in r8, r9
+        mov     eax, SYS_mmap                   ; sys_linux_amd64.s:485
+        syscall                                 ; sys_linux_amd64.s:486
+        cmp     rax, -4095                      ; sys_linux_amd64.s:487
+        jbe     .ok                             ; sys_linux_amd64.s:488
+        not     rax                             ; sys_linux_amd64.s:489  -errno -> errno, in two steps
+        inc     rax                             ; sys_linux_amd64.s:490
+        mov     rdx, rax                        ; sys_linux_amd64.s:492  err
+        xor     eax, eax                        ; sys_linux_amd64.s:491  p = nil
+        ret                                     ; sys_linux_amd64.s:493
+.ok:
+        xor     edx, edx                        ; sys_linux_amd64.s:496  err = 0
+        ret                                     ; sys_linux_amd64.s:497  p: already in rax
+.end:
+
+; void sysMunmap(void *addr, uintptr_t n);
+; Go: sys_linux_amd64.s:517  (TEXT runtime·sysMunmap)
+;   addr+0(FP) -> rdi   n+8(FP) -> rsi
+; A failed munmap means the runtime's bookkeeping is broken, so Go's stub
+; crashes on purpose by storing to address 0xf1; so does this one.
+global sysMunmap:function (sysMunmap.end - sysMunmap)
+sysMunmap:
+                                                ; sys_linux_amd64.s:518-519  addr, n: already in rdi, rsi
+        mov     eax, SYS_munmap                 ; sys_linux_amd64.s:520
+        syscall                                 ; sys_linux_amd64.s:521
+        cmp     rax, -4095                      ; sys_linux_amd64.s:522
+        jbe     .ok                             ; sys_linux_amd64.s:523
+        mov     dword [abs 0xf1], 0xf1             ; sys_linux_amd64.s:524  crash
+.ok:
+        ret                                     ; sys_linux_amd64.s:525
 .end:
 
 ; int32_t futex(void *addr, int32_t op, uint32_t val,

@@ -3,8 +3,8 @@
 ; and report which of them came back changed.
 ;
 ; int64_t abi_call(const void *fn, uint64_t a, uint64_t b, uint64_t c,
-;                  uint64_t d, uint32_t *clobbered);
-; Calls fn(a, b, c, d) and returns its rax.  *clobbered gets a bit for each
+;                  uint64_t d, uint64_t e, uint64_t f, uint32_t *clobbered);
+; Calls fn(a, b, c, d, e, f) and returns its rax.  *clobbered gets a bit for each
 ; register that differs afterwards: 1 rbx, 2 rbp, 4 r12, 8 r13, 16 r14,
 ; 32 r15.
 
@@ -28,12 +28,15 @@ abi_call:
         push    r13
         push    r14
         push    r15
-        push    r9                      ; the out pointer; also realigns rsp to 16
+        mov     rax, [rsp + 64]         ; clobbered: 8th argument, above f and our return address
+        push    rax                     ; keep it; 7 pushes also realign rsp to 16
         mov     r11, rdi                ; fn: r11 is scratch in System V
-        mov     rdi, rsi                ; shift a, b, c, d into fn's argument registers
+        mov     rdi, rsi                ; shift a..f into fn's argument registers
         mov     rsi, rdx
         mov     rdx, rcx
         mov     rcx, r8
+        mov     r8, r9
+        mov     r9, [rsp + 64]          ; f: 7th argument
         mov     rbx, K_RBX
         mov     rbp, K_RBP
         mov     r12, K_R12

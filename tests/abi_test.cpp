@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 
 #include <cerrno>
 
@@ -12,7 +13,7 @@
 namespace rt = runtime;
 
 extern "C" int64_t abi_call(const void* fn, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
-                            uint32_t* clobbered);
+                            uint64_t e, uint64_t f, uint32_t* clobbered);
 
 namespace {
 
@@ -111,7 +112,7 @@ TEST_P(Abi, CalleeSavedRegistersSurviveSuccess) {
   const AbiCase& c = GetParam();
   Args a = c.ok(ep, pipe.a, pipe.b);
   uint32_t clobbered = 0xffffffff;
-  int64_t r = abi_call(c.fn, a.a[0], a.a[1], a.a[2], a.a[3], &clobbered);
+  int64_t r = abi_call(c.fn, a.a[0], a.a[1], a.a[2], a.a[3], 0, 0, &clobbered);
   EXPECT_GE(static_cast<int32_t>(r), 0) << "this call was meant to succeed";
   EXPECT_EQ(clobbered, 0u) << "changed registers: 1 rbx 2 rbp 4 r12 8 r13 16 r14 32 r15";
   if (c.fn == f(rt::pipe2)) ::close(g_rw[0]), ::close(g_rw[1]);
@@ -121,7 +122,7 @@ TEST_P(Abi, CalleeSavedRegistersSurviveSuccess) {
 TEST_P(Abi, CalleeSavedRegistersSurviveError) {
   const AbiCase& c = GetParam();
   uint32_t clobbered = 0xffffffff;
-  int64_t r = abi_call(c.fn, c.bad.a[0], c.bad.a[1], c.bad.a[2], c.bad.a[3], &clobbered);
+  int64_t r = abi_call(c.fn, c.bad.a[0], c.bad.a[1], c.bad.a[2], c.bad.a[3], 0, 0, &clobbered);
   EXPECT_LT(static_cast<int32_t>(r), 0) << "this call was meant to fail";
   EXPECT_EQ(clobbered, 0u) << "changed registers: 1 rbx 2 rbp 4 r12 8 r13 16 r14 32 r15";
 }
@@ -130,7 +131,7 @@ TEST_P(Abi, ErrnoIsLeftAsItWasOnError) {
   const AbiCase& c = GetParam();
   uint32_t clobbered;
   errno = 31337;
-  int64_t r = abi_call(c.fn, c.bad.a[0], c.bad.a[1], c.bad.a[2], c.bad.a[3], &clobbered);
+  int64_t r = abi_call(c.fn, c.bad.a[0], c.bad.a[1], c.bad.a[2], c.bad.a[3], 0, 0, &clobbered);
   EXPECT_LT(static_cast<int32_t>(r), 0);
   EXPECT_EQ(errno, 31337);
 }
@@ -140,7 +141,7 @@ TEST_P(Abi, ErrnoIsLeftAsItWasOnSuccess) {
   Args a = c.ok(ep, pipe.a, pipe.b);
   uint32_t clobbered;
   errno = 31337;
-  int64_t r = abi_call(c.fn, a.a[0], a.a[1], a.a[2], a.a[3], &clobbered);
+  int64_t r = abi_call(c.fn, a.a[0], a.a[1], a.a[2], a.a[3], 0, 0, &clobbered);
   EXPECT_EQ(errno, 31337);
   if (c.fn == f(rt::pipe2)) ::close(g_rw[0]), ::close(g_rw[1]);
   if (c.fn == f(rt::epollcreate) || c.fn == f(rt::epollcreate1)) ::close(static_cast<int>(r));
@@ -148,3 +149,25 @@ TEST_P(Abi, ErrnoIsLeftAsItWasOnSuccess) {
 
 INSTANTIATE_TEST_SUITE_P(Stubs, Abi, testing::ValuesIn(kCases),
                          [](const auto& i) { return std::string(i.param.name); });
+
+// The stubs whose results are not an int32: checked on their own.
+TEST(Abi, Nanotime1KeepsCalleeSavedRegistersAndErrno) {
+  uint32_t clobbered = 0xffffffff;
+  errno = 31337;
+  int64_t t = abi_call(f(rt::nanotime1), 0, 0, 0, 0, 0, 0, &clobbered);
+  EXPECT_GT(t, 0);
+  EXPECT_EQ(clobbered, 0u);
+  EXPECT_EQ(errno, 31337);
+}
+
+TEST(Abi, SysMmapKeepsCalleeSavedRegistersAndErrnoOnSuccessAndError) {
+  for (uint64_t flags : {MAP_PRIVATE | MAP_ANONYMOUS, MAP_ANONYMOUS /* EINVAL */}) {
+    uint32_t clobbered = 0xffffffff;
+    errno = 31337;
+    int64_t p = abi_call(f(rt::sysMmap), 0, 4096, PROT_READ, flags, u(-1), 0, &clobbered);
+    EXPECT_EQ(clobbered, 0u);
+    EXPECT_EQ(errno, 31337);
+    EXPECT_EQ(p != 0, (flags & MAP_PRIVATE) != 0);
+    if (p) rt::sysMunmap(reinterpret_cast<void*>(p), 4096);
+  }
+}

@@ -4,6 +4,7 @@
 #include <linux/futex.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -492,4 +493,44 @@ TEST(Futex, WakeReleasesAThreadSleepingInWait) {
 TEST(Futex, UnreadableAddressFailsWithEFAULT) {
   EXPECT_EQ(rt::futex(unmapped(), FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, nullptr, nullptr, 0),
             -EFAULT);
+}
+
+// --- nanotime1 (clock_gettime, 228), sysMmap (9), sysMunmap (11) ---
+
+TEST(Nanotime1, LiesBetweenTwoReadingsOfClockMonotonic) {
+  timespec a, b;
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  int64_t t = rt::nanotime1();
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  EXPECT_GE(t, a.tv_sec * 1000000000LL + a.tv_nsec);
+  EXPECT_LE(t, b.tv_sec * 1000000000LL + b.tv_nsec);
+}
+
+TEST(SysMmap, ReturnsWritableMemoryAndNoError) {
+  rt::mmapResult r =
+      rt::sysMmap(nullptr, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(r.p, nullptr);
+  EXPECT_EQ(r.err, 0);
+  static_cast<char*>(r.p)[8191] = 1;
+  rt::sysMunmap(r.p, 8192);
+}
+
+TEST(SysMmap, FailureGivesNullAndPositiveErrno) {
+  // Neither MAP_PRIVATE nor MAP_SHARED: the kernel says EINVAL.
+  rt::mmapResult r = rt::sysMmap(nullptr, 4096, PROT_READ, MAP_ANONYMOUS, -1, 0);
+  EXPECT_EQ(r.p, nullptr);
+  EXPECT_EQ(r.err, EINVAL);
+}
+
+TEST(SysMunmap, UnmapsTheRange) {
+  rt::mmapResult r = rt::sysMmap(nullptr, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(r.p, nullptr);
+  rt::sysMunmap(r.p, 4096);
+  EXPECT_EQ(::msync(r.p, 4096, MS_ASYNC), -1);
+  EXPECT_EQ(errno, ENOMEM) << "msync on an unmapped range";
+}
+
+TEST(SysMunmapDeathTest, KernelRefusalCrashesAsInGo) {
+  // A misaligned address is EINVAL; Go's stub then stores to 0xf1.
+  EXPECT_DEATH(rt::sysMunmap(reinterpret_cast<void*>(1), 4096), "");
 }

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 
 #include <cstring>
+#include <ctime>
 
 #include "testutil.h"
 #include "tour/syscall_tracer.h"
@@ -148,6 +149,36 @@ const Case kCases[] = {
        tracer::mark();
        s->stub_ret = 0;  // void: the kernel's 0 is the only answer to check
        expect(s, {{i32(fd), N}, {F_SETFD, W}, {FD_CLOEXEC, W}});
+     }},
+    {"nanotime1", SYS_clock_gettime,
+     [](Shared* s) {
+       tracer::mark();
+       s->stub_ret = rt::nanotime1();
+       tracer::mark();
+       s->stub_ret = 0;  // the kernel's answer is 0; the stub's is the time
+       expect(s, {{i32(CLOCK_MONOTONIC), N}});
+     }},
+    {"sysMmap", SYS_mmap,
+     [](Shared* s) {
+       tracer::mark();
+       rt::mmapResult r = rt::sysMmap(nullptr, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+       tracer::mark();
+       s->stub_ret = reinterpret_cast<int64_t>(r.p);
+       expect(s, {{0, W},
+                  {4096, W},
+                  {i32(PROT_READ), N},
+                  {i32(MAP_PRIVATE | MAP_ANONYMOUS), N},
+                  {i32(-1), N},
+                  {0, N}});
+     }},
+    {"sysMunmap", SYS_munmap,
+     [](Shared* s) {
+       void* p = ::mmap(nullptr, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+       tracer::mark();
+       rt::sysMunmap(p, 4096);
+       tracer::mark();
+       s->stub_ret = 0;  // void; the kernel said 0
+       expect(s, {{p64(p), W}, {4096, W}});
      }},
     {"futex", SYS_futex,
      [](Shared* s) {

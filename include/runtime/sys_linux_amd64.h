@@ -18,11 +18,24 @@
 
 namespace runtime {
 
+// sysMmap's two results, (p unsafe.Pointer, err int), returned in rax:rdx.
+struct mmapResult {
+  void* p;
+  int64_t err;  // 0, or a positive errno
+};
+
 extern "C" {
 // sys_linux_amd64.s:88  Returns 0, or -1 on any error: Go keeps no errno.
 int32_t closefd(int32_t fd) noexcept;
 // sys_linux_amd64.s:98  fd is a uintptr in Go.
 int32_t write1(uintptr_t fd, const void* p, int32_t n) noexcept;
+// sys_linux_amd64.s:228  CLOCK_MONOTONIC in ns, always by the syscall (no vDSO).
+int64_t nanotime1() noexcept;
+// sys_linux_amd64.s:477  Go's mmap: p, or p = nullptr and err = errno.
+mmapResult sysMmap(void* addr, uintptr_t n, int32_t prot, int32_t flags, int32_t fd,
+                   uint32_t off) noexcept;
+// sys_linux_amd64.s:517  Crashes (a store to 0xf1) if the kernel refuses, as Go's does.
+void sysMunmap(void* addr, uintptr_t n) noexcept;
 // sys_linux_amd64.s:551
 int32_t futex(void* addr, int32_t op, uint32_t val, const void* ts, void* addr2,
               uint32_t val3) noexcept;
