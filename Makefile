@@ -1,6 +1,7 @@
 # netpoll-asm: Go 1.19.8's Linux netpoller, rebuilt in NASM and C++.
 #
-#   make run     build and run the tour (installs what is missing first)
+#   make run     build and run the demo (installs what is missing first)
+#   make tour    a narrated walk through the system-call stubs
 #   make test    build and run the conformance suite
 #   make test SANITIZE=address,undefined    the same under sanitizers
 #   make compdb  write compile_commands.json for editors and clang-tidy
@@ -37,8 +38,23 @@ endif
 
 # The runtime: one twin per Go file.
 RUNTIME_ASM := \
+	asm/asm_amd64.asm \
 	asm/sys_linux_amd64.asm
-RUNTIME_SRC :=
+RUNTIME_SRC := \
+	src/lock_futex.cpp \
+	src/nbpipe_pipe2.cpp \
+	src/netpoll.cpp \
+	src/netpoll_epoll.cpp \
+	src/panic.cpp \
+	src/proc.cpp \
+	src/time.cpp
+
+# A small net package on the runtime (Go's net and internal/poll).
+NET_SRC := \
+	src/net.cpp
+
+DEMO_SRC := \
+	src/demo.cpp
 
 # Watches system calls from outside with ptrace: used by the tour and tests.
 TRACER_SRC := \
@@ -61,6 +77,8 @@ TEST_SRC := \
 
 obj = $(patsubst %,$(B)/%.o,$(basename $(1)))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_ASM) $(RUNTIME_SRC))
+NET_OBJ := $(call obj,$(NET_SRC))
+DEMO_OBJ := $(call obj,$(DEMO_SRC))
 TRACER_OBJ := $(call obj,$(TRACER_SRC))
 TOUR_OBJ := $(call obj,$(TOUR_SRC))
 TEST_OBJ := $(call obj,$(TEST_ASM) $(TEST_SRC))
@@ -73,16 +91,19 @@ Q := @
 say := @printf '  %-6s %s\n'
 endif
 
-all: deps $(B)/tour $(B)/tests/runtime_test
+all: deps $(B)/demo $(B)/tour $(B)/tests/runtime_test
 
-run: deps $(B)/tour
+run: deps $(B)/demo
+	$(B)/demo
+
+tour: deps $(B)/tour
 	$(B)/tour
 
 # The suite runs gdb on the tour, so it needs the tour built too.
 test: deps $(B)/tour $(B)/tests/runtime_test
 	$(B)/tests/runtime_test
 
-.PHONY: all run test deps compdb clean
+.PHONY: all run tour test deps compdb clean
 
 # A change of flags rebuilds everything (git's GIT-CFLAGS trick): the file
 # is rewritten only when its contents would change.
@@ -95,11 +116,15 @@ $(B)/libruntime.a: $(RUNTIME_OBJ)
 	$(say) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(B)/demo: $(DEMO_OBJ) $(NET_OBJ) $(B)/libruntime.a
+	$(say) LINK $@
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
+
 $(B)/tour: $(TOUR_OBJ) $(TRACER_OBJ) $(B)/libruntime.a
 	$(say) LINK $@
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
 
-$(B)/tests/runtime_test: $(TEST_OBJ) $(TRACER_OBJ) $(B)/libruntime.a
+$(B)/tests/runtime_test: $(TEST_OBJ) $(TRACER_OBJ) $(NET_OBJ) $(B)/libruntime.a
 	$(say) LINK $@
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ -lgtest
 
@@ -121,7 +146,7 @@ $(B)/%.o: %.asm $(B)/FLAGS
 # compile_commands.json, written by make itself so no extra tool is needed.
 compdb:
 	@{ echo '['; sep=''; \
-	  for f in $(RUNTIME_SRC) $(TRACER_SRC) $(TOUR_SRC) $(TEST_SRC); do \
+	  for f in $(RUNTIME_SRC) $(NET_SRC) $(DEMO_SRC) $(TRACER_SRC) $(TOUR_SRC) $(TEST_SRC); do \
 	    printf '%s{"directory":"%s","file":"%s","command":"%s %s %s -c -o %s %s"}\n' \
 	      "$$sep" "$(CURDIR)" "$$f" "$(CXX)" "$(CPPFLAGS)" "$(CXXFLAGS)" \
 	      "$(B)/$${f%.*}.o" "$$f"; sep=','; \

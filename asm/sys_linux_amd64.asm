@@ -21,8 +21,9 @@
 ; points at our caller's return address throughout.
 ;
 ; Names.  Go's names are kept, except where glibc already exports the
-; symbol (read, pipe2): a stub of that name would replace libc's for the
-; whole program.  Those take Go's linker symbol with `·` spelled `_`:
+; symbol (exit, read, pipe2): a stub of that name would replace libc's for
+; the whole program.  Those take Go's linker symbol with `·` spelled `_`:
+;   runtime·exit  -> runtime_exit
 ;   runtime·read  -> runtime_read
 ;   runtime·pipe2 -> runtime_pipe2
 ; The C++ declarations are in include/runtime/sys_linux_amd64.h.
@@ -40,10 +41,12 @@ SYS_write               equ 1
 SYS_close               equ 3
 SYS_mmap                equ 9
 SYS_munmap              equ 11
+SYS_sched_yield         equ 24
 SYS_fcntl               equ 72
 SYS_futex               equ 202
 SYS_clock_gettime       equ 228
 SYS_epoll_create        equ 213
+SYS_exit_group          equ 231
 SYS_epoll_wait          equ 232         ; Go 1.19 does not use this one
 SYS_epoll_ctl           equ 233
 SYS_epoll_pwait         equ 281
@@ -55,6 +58,20 @@ FD_CLOEXEC              equ 1
 CLOCK_MONOTONIC         equ 1
 
 section .text
+
+; void runtime_exit(int32_t code);                           Go's `exit`
+; Go: sys_linux_amd64.s:56  (TEXT runtime·exit)
+;   code+0(FP) -> edi
+; exit_group ends every thread of the process at once and never returns.
+; libc's exit would first run atexit handlers and flush stdio; the runtime
+; wants neither when it throws.
+global runtime_exit:function (runtime_exit.end - runtime_exit)
+runtime_exit:
+                                                ; sys_linux_amd64.s:57  code: already in rdi
+        mov     eax, SYS_exit_group             ; sys_linux_amd64.s:58
+        syscall                                 ; sys_linux_amd64.s:59
+        ret                                     ; sys_linux_amd64.s:60  never reached
+.end:
 
 ; int32_t closefd(int32_t fd);
 ; Go: sys_linux_amd64.s:88  (TEXT runtime·closefd)
@@ -186,6 +203,16 @@ sysMunmap:
         mov     dword [abs 0xf1], 0xf1             ; sys_linux_amd64.s:524  crash
 .ok:
         ret                                     ; sys_linux_amd64.s:525
+.end:
+
+; void osyield(void);
+; Go: sys_linux_amd64.s:655  (TEXT runtime·osyield)
+; sched_yield: give the CPU to another thread; the lock's passive spin.
+global osyield:function (osyield.end - osyield)
+osyield:
+        mov     eax, SYS_sched_yield            ; sys_linux_amd64.s:656
+        syscall                                 ; sys_linux_amd64.s:657
+        ret                                     ; sys_linux_amd64.s:658
 .end:
 
 ; int32_t futex(void *addr, int32_t op, uint32_t val,

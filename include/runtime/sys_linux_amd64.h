@@ -5,7 +5,7 @@
 // them reads or writes libc's errno.
 //
 // Names: Go's, in namespace runtime.  Two of Go's names are symbols glibc
-// already exports (read, pipe2); defining them would replace libc's for the
+// already exports (exit, read, pipe2); defining them would replace libc's for the
 // whole program, so their assembly symbols are Go's linker names with the
 // middle dot spelled '_' (runtime·read -> runtime_read).  The asm labels
 // below bind them back to Go's names, so C++ code calls runtime::read and
@@ -36,6 +36,8 @@ mmapResult sysMmap(void* addr, uintptr_t n, int32_t prot, int32_t flags, int32_t
                    uint32_t off) noexcept;
 // sys_linux_amd64.s:517  Crashes (a store to 0xf1) if the kernel refuses, as Go's does.
 void sysMunmap(void* addr, uintptr_t n) noexcept;
+// sys_linux_amd64.s:655  sched_yield.
+void osyield() noexcept;
 // sys_linux_amd64.s:551
 int32_t futex(void* addr, int32_t op, uint32_t val, const void* ts, void* addr2,
               uint32_t val3) noexcept;
@@ -53,6 +55,8 @@ int32_t epollpwait(int32_t epfd, epollevent* ev, int32_t nev, int32_t timeout) n
 void closeonexec(int32_t fd) noexcept;
 }
 
+// sys_linux_amd64.s:56  Go's exit: exit_group, never returns.  Symbol runtime_exit.
+[[noreturn]] void exit(int32_t code) noexcept __asm__("runtime_exit");
 // sys_linux_amd64.s:107  Go's read; symbol runtime_read.
 int32_t read(int32_t fd, void* p, int32_t n) noexcept __asm__("runtime_read");
 // sys_linux_amd64.s:117  Go's pipe2(flags) (r, w, errno): the kernel writes

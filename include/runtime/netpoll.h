@@ -1,0 +1,128 @@
+// netpoll.h - the netpoller's types and functions: netpoll.go's pollDesc and
+// poll_runtime_* (src/netpoll.cpp), netpoll_epoll.go's half
+// (src/netpoll_epoll.cpp), nbpipe_pipe2.go (src/nbpipe_pipe2.cpp).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "runtime/runtime.h"
+
+namespace runtime {
+
+// netpoll.go:41-46  What poll_runtime_pollWait and pollReset return.
+enum : int32_t {
+  pollNoError = 0,         // no error
+  pollErrClosing = 1,      // descriptor is closed
+  pollErrTimeout = 2,      // I/O timeout
+  pollErrNotPollable = 3,  // general error polling descriptor
+};
+
+// netpoll.go:61-64  The two non-g values of rg and wg.
+constexpr uintptr_t pdReady = 1;
+constexpr uintptr_t pdWait = 2;
+
+constexpr uintptr_t pollBlockSize = 4 * 1024;  // netpoll.go:66
+
+// netpoll.go:115-122  The bits netpollcheckerr reads without the lock.
+using pollInfo = uint32_t;
+enum : uint32_t {
+  pollClosing = 1 << 0,
+  pollEventErr = 1 << 1,
+  pollExpiredReadDeadline = 1 << 2,
+  pollExpiredWriteDeadline = 1 << 3,
+};
+
+// netpoll.go:73  The runtime's record of one descriptor.  rg and wg are two
+// binary semaphores, for a reader and a writer: nil (0), pdReady, pdWait,
+// or the address of the g parked on it.  Allocated in blocks that are never
+// freed (pollCache), because epoll may report a descriptor after it was
+// closed and its pollDesc reused: the memory must stay a pollDesc.
+struct pollDesc {
+  pollDesc* link;                    // netpoll.go:74  in pollcache
+  uintptr_t fd;                      // netpoll.go:75
+  std::atomic<uint32_t> atomicInfo;  // netpoll.go:92  pollInfo bits
+  std::atomic<uintptr_t> rg;         // netpoll.go:96
+  std::atomic<uintptr_t> wg;         // netpoll.go:97
+  mutex lock;                        // netpoll.go:99  protects what follows
+  bool closing;                      // netpoll.go:100
+  uint32_t user;                     // netpoll.go:101
+  uintptr_t rseq;                    // netpoll.go:102  protects from stale read timers
+  timer rt;                          // netpoll.go:103  read deadline timer
+  int64_t rd;                        // netpoll.go:104  read deadline; -1: expired
+  uintptr_t wseq;                    // netpoll.go:105
+  timer wt;                          // netpoll.go:106
+  int64_t wd;                        // netpoll.go:107
+  pollDesc* self;                    // netpoll.go:108
+
+  pollInfo info() const { return atomicInfo.load(); }  // netpoll.go:130
+  void publishInfo();
+  void setEventErr(bool b);
+  void* makeArg() { return self; }
+};
+
+// netpoll.go:124-127
+inline bool closing(pollInfo i) { return i & pollClosing; }
+inline bool eventErr(pollInfo i) { return i & pollEventErr; }
+inline bool expiredReadDeadline(pollInfo i) { return i & pollExpiredReadDeadline; }
+inline bool expiredWriteDeadline(pollInfo i) { return i & pollExpiredWriteDeadline; }
+
+// netpoll.go:168
+struct pollCache {
+  mutex lock;
+  pollDesc* first = nullptr;
+  pollDesc* alloc();
+  void free(pollDesc* pd);
+};
+
+extern pollCache pollcache;
+extern std::atomic<uint32_t> netpollWaiters;  // netpoll.go:183
+
+// --- netpoll.go (src/netpoll.cpp) ---
+void poll_runtime_pollServerInit();
+void netpollGenericInit();
+bool netpollinited();
+bool poll_runtime_isPollServerDescriptor(uintptr_t fd);
+// Go returns (*pollDesc, errno); ours returns the pollDesc and stores errno.
+pollDesc* poll_runtime_pollOpen(uintptr_t fd, int32_t* errno_);
+void poll_runtime_pollClose(pollDesc* pd);
+int32_t poll_runtime_pollReset(pollDesc* pd, int32_t mode);
+int32_t poll_runtime_pollWait(pollDesc* pd, int32_t mode);
+void poll_runtime_pollWaitCanceled(pollDesc* pd, int32_t mode);
+void poll_runtime_pollSetDeadline(pollDesc* pd, int64_t d, int32_t mode);
+void poll_runtime_pollUnblock(pollDesc* pd);
+void netpollready(gList* toRun, pollDesc* pd, int32_t mode);
+int32_t netpollcheckerr(pollDesc* pd, int32_t mode);
+bool netpollblockcommit(g* gp, void* gpp);
+void netpollgoready(g* gp);
+bool netpollblock(pollDesc* pd, int32_t mode, bool waitio);
+g* netpollunblock(pollDesc* pd, int32_t mode, bool ioready);
+void netpolldeadlineimpl(pollDesc* pd, uintptr_t seq, bool read, bool write);
+void netpollDeadline(void* arg, uintptr_t seq);
+void netpollReadDeadline(void* arg, uintptr_t seq);
+void netpollWriteDeadline(void* arg, uintptr_t seq);
+
+// --- netpoll_epoll.go (src/netpoll_epoll.cpp) ---
+extern int32_t epfd;                       // netpoll_epoll.go:25
+extern uintptr_t netpollBreakRd, netpollBreakWr;  // netpoll_epoll.go:27
+extern std::atomic<uint32_t> netpollWakeSig;      // netpoll_epoll.go:29
+void netpollinit();
+bool netpollIsPollDescriptor(uintptr_t fd);
+int32_t netpollopen(uintptr_t fd, pollDesc* pd);
+int32_t netpollclose(uintptr_t fd);
+void netpollarm(pollDesc* pd, int32_t mode);
+void netpollBreak();
+gList netpoll(int64_t delay);
+// The two tables inside netpoll, exposed so tests can check every row:
+// delay (ns) -> epollwait's timeout (ms), and events -> mode.
+int32_t netpollWaitms(int64_t delay);
+int32_t netpollMode(uint32_t events);
+
+// --- nbpipe_pipe2.go (src/nbpipe_pipe2.cpp) ---
+// Go returns (r, w, errno).
+int32_t nonblockingPipe(int32_t* r, int32_t* w);
+
+// time_nofake.go:27  Go's write: write1 unless faketime is on (never here).
+inline int32_t write(uintptr_t fd, const void* p, int32_t n) { return write1(fd, p, n); }
+
+}  // namespace runtime

@@ -1,0 +1,74 @@
+// runtime.h - the runtime's functions outside the netpoller: locks and
+// notes (lock_futex.go), futexes (os_linux.go), printing and throw
+// (print.go, panic.go), timers (time.go) and the scheduler (proc.go).
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/runtime2.h"
+#include "runtime/sys_linux_amd64.h"
+
+namespace runtime {
+
+// --- lock_futex.go, os_linux.go (src/lock_futex.cpp) ---
+void lock(mutex* l);
+void unlock(mutex* l);
+void noteclear(note* n);
+void notewakeup(note* n);
+void notesleep(note* n);
+bool notetsleep(note* n, int64_t ns);
+void futexsleep(std::atomic<uint32_t>* addr, uint32_t val, int64_t ns);
+void futexwakeup(std::atomic<uint32_t>* addr, uint32_t cnt);
+
+// --- print.go, panic.go (src/panic.cpp) ---
+// Go's print/println: formatted, written with write1 to fd 2, unbuffered.
+void print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+// Go's throw (C++ reserves the word): prints "fatal error: s" and ends the
+// process with exit status 2, as Go's fatalthrow does.
+[[noreturn]] void throw_(const char* s);
+// NETPOLLTRACE=1: narrate the netpoller and scheduler in Go's names.
+extern bool netpolltrace;
+void tracef(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+// time_nofake.go:19  nanotime: the monotonic clock, in ns.
+inline int64_t nanotime() { return nanotime1(); }
+
+// --- time.go (src/time.cpp), simplified: one heap for the whole process,
+// under one lock, run by whichever M looks for work (Go keeps a heap per P).
+struct timer {
+  int64_t when = 0;                         // time.go:29
+  int64_t period = 0;                       // time.go:30  (always 0 here)
+  void (*f)(void* arg, uintptr_t seq) = nullptr;  // time.go:31
+  void* arg = nullptr;                      // time.go:32
+  uintptr_t seq = 0;                        // time.go:33
+  int32_t index = -1;                       // its place in the heap, -1 if none
+};
+void addtimer(timer* t);
+bool deltimer(timer* t);
+bool modtimer(timer* t, int64_t when, int64_t period, void (*f)(void*, uintptr_t), void* arg,
+              uintptr_t seq);
+bool resettimer(timer* t, int64_t when);
+// Runs every timer due by now; returns the when of the next one, or 0.
+int64_t checkTimers(int64_t now);
+// Timers that are still pending (for tests).
+int32_t ntimers();
+
+// --- proc.go (src/proc.cpp) ---
+g* getg();  // the running g, or nullptr on an M's own stack (g0)
+m* getm();
+void gopark(bool (*unlockf)(g*, void*), void* lock, waitReason reason);
+void goready(g* gp);
+void Gosched();
+void casgstatus(g* gp, uint32_t oldval, uint32_t newval);
+g* newproc(void (*fn)(void*), void* arg);
+void injectglist(gList* glist);
+void wakeNetPoller(int64_t when);
+// Runs fn(arg) as the main goroutine on nprocs Ms (NETPOLL_PROCS, default
+// 2, when nprocs is 0); returns when it returns, with the number of other
+// goroutines still alive then.  Not in Go, where main's return ends the
+// process: here tests run the scheduler again and again.
+int32_t run(void (*fn)(void*), void* arg, int32_t nprocs = 0);
+// Every g ever made, newest first (Go's allgs), for tests and gdb.
+g* allgs();
+
+}  // namespace runtime

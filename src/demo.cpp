@@ -1,0 +1,173 @@
+// demo.cpp - `make run`: goroutines on the rebuilt netpoller.
+//
+// A listener goroutine accepts loopback connections and starts an echo
+// goroutine for each; a handful of client goroutines each dial, send a few
+// messages and read the echoes back.  Every Read and Accept that finds
+// nothing parks its goroutine on the pollDesc (netpollblock) until netpoll
+// reports the descriptor ready (netpollready -> netpollunblock).  Last, one
+// read gets a deadline, armed while the other M is blocked in netpoll: the
+// timer is earlier than that M's sleep, so it is woken through the break
+// pipe (wakeNetPoller -> netpollBreak), and the read fails with a timeout.
+//
+//   NETPOLLTRACE=1 build/demo   narrates every step in Go's names
+//   NETPOLL_PROCS=1 build/demo  one M: the easiest to step in gdb
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "net/net.h"
+#include "net/waitgroup.h"
+#include "runtime/netpoll.h"
+
+namespace {
+
+constexpr int kClients = 4;
+constexpr int kMessages = 3;
+
+net::WaitGroup servers;  // the listener and its echo goroutines
+
+void say(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+void say(const char* fmt, ...) {
+  runtime::g* gp = runtime::getg();
+  std::printf("[G%lld] ", gp ? static_cast<long long>(gp->goid) : 0LL);
+  va_list ap;
+  va_start(ap, fmt);
+  std::vprintf(fmt, ap);
+  va_end(ap);
+  std::printf("\n");
+  std::fflush(stdout);
+}
+
+void echo(void* arg) {
+  auto* c = static_cast<net::FD*>(arg);
+  char buf[256];
+  ssize_t n;
+  while ((n = net::Read(c, buf, sizeof buf)) > 0) net::Write(c, buf, static_cast<size_t>(n));
+  net::Close(c);
+  servers.Done();
+}
+
+void listener(void* arg) {
+  auto* ln = static_cast<net::FD*>(arg);
+  for (;;) {
+    net::FD* c;
+    int err = net::Accept(ln, &c);
+    if (err != 0) {
+      say("listener: accept: %s; stopping", net::ErrString(err));
+      break;
+    }
+    say("listener: accepted fd %d; starting an echo goroutine", c->sysfd);
+    servers.Add(1);
+    runtime::newproc(echo, c);
+  }
+  servers.Done();
+}
+
+struct Client {
+  int id, port;
+  net::WaitGroup* wg;
+  bool ok;
+};
+
+void client(void* arg) {
+  auto* cl = static_cast<Client*>(arg);
+  net::FD* c;
+  if (int err = net::Dial(cl->port, &c)) {
+    say("client %d: dial: %s", cl->id, net::ErrString(err));
+    cl->wg->Done();
+    return;
+  }
+  cl->ok = true;
+  for (int i = 0; i < kMessages; i++) {
+    char msg[64], got[64];
+    int len = std::snprintf(msg, sizeof msg, "hello %d from client %d", i, cl->id);
+    net::Write(c, msg, static_cast<size_t>(len));
+    ssize_t n = 0;
+    while (n < len) {
+      ssize_t r = net::Read(c, got + n, static_cast<size_t>(len - n));
+      if (r <= 0) break;
+      n += r;
+    }
+    bool same = n == len && std::memcmp(msg, got, static_cast<size_t>(len)) == 0;
+    cl->ok = cl->ok && same;
+    say("client %d: sent \"%s\", echo %s", cl->id, msg, same ? "matches" : "DIFFERS");
+  }
+  net::Close(c);
+  cl->wg->Done();
+}
+
+bool timeout_ok = false;
+
+void deadline_read(int port, int nprocs) {
+  net::FD* c;
+  if (net::Dial(port, &c) != 0) return;
+  // Let the other M become the poller, blocked in netpoll with no timer:
+  // then our deadline is earlier than its sleep, and it must be broken out.
+  while (nprocs > 1 && runtime::sched.lastpoll.load() != 0) runtime::Gosched();
+  say("deadline: setting a 50 ms read deadline on fd %d while %s", c->sysfd,
+      nprocs > 1 ? "another M is blocked in netpoll" : "no other M runs (NETPOLL_PROCS=1)");
+  int64_t t0 = runtime::nanotime();
+  net::SetReadDeadline(c, 50 * 1000 * 1000);
+  char buf[16];
+  ssize_t n = net::Read(c, buf, sizeof buf);  // the server never writes: parks
+  int64_t ms = (runtime::nanotime() - t0) / 1000000;
+  timeout_ok = n == net::ErrDeadlineExceeded;
+  say("deadline: read returned \"%s\" after %lld ms", n < 0 ? net::ErrString(static_cast<int>(n)) : "data",
+      static_cast<long long>(ms));
+  net::Close(c);
+}
+
+struct MainArgs {
+  int nprocs;
+  bool ok;
+};
+
+void main_goroutine(void* arg) {
+  auto* ma = static_cast<MainArgs*>(arg);
+  net::FD* ln;
+  if (int err = net::Listen(0, &ln)) {
+    say("listen: %s", net::ErrString(err));
+    return;
+  }
+  int port = net::Port(ln);
+  say("main: listening on 127.0.0.1:%d (fd %d), epoll fd %d, break pipe %lu/%lu", port, ln->sysfd,
+      runtime::epfd, static_cast<unsigned long>(runtime::netpollBreakRd),
+      static_cast<unsigned long>(runtime::netpollBreakWr));
+  servers.Add(1);
+  runtime::newproc(listener, ln);
+
+  net::WaitGroup clients;
+  Client cl[kClients];
+  clients.Add(kClients);
+  for (int i = 0; i < kClients; i++) {
+    cl[i] = Client{i, port, &clients, false};
+    runtime::newproc(client, &cl[i]);
+  }
+  clients.Wait();
+  bool ok = true;
+  for (auto& c : cl) ok = ok && c.ok;
+  say("main: %d clients done, every echo %s", kClients, ok ? "matched" : "did NOT match");
+
+  deadline_read(port, ma->nprocs);
+
+  net::Close(ln);  // wakes the listener's Accept with ErrNetClosing
+  servers.Wait();
+  ma->ok = ok && timeout_ok;
+}
+
+}  // namespace
+
+int main() {
+  const char* env = std::getenv("NETPOLL_PROCS");
+  MainArgs ma{env ? std::atoi(env) : 2, false};
+  if (ma.nprocs <= 0) ma.nprocs = 1;
+  std::printf("netpoll-asm demo: %d M%s, Go 1.19.8's netpoller rebuilt%s\n", ma.nprocs,
+              ma.nprocs == 1 ? "" : "s",
+              runtime::netpolltrace ? " (NETPOLLTRACE=1: narration on stderr)" : "");
+  int32_t left = runtime::run(main_goroutine, &ma, ma.nprocs);
+  std::printf("main returned; goroutines still alive: %d; netpollWaiters=%u (Go 1.19 never "
+              "subtracts those woken by netpoll, golang/go#33624)\n",
+              left, runtime::netpollWaiters.load());
+  return ma.ok && left == 0 ? 0 : 1;
+}

@@ -1,0 +1,526 @@
+// proc.cpp - the smallest scheduler that is faithful where Go 1.19.8's
+// runtime/proc.go meets the netpoller: goroutines (g) with their own stacks,
+// OS threads (m) that run them, gopark and goready, one run queue, and
+// findRunnable, which runs ready goroutines, then polls the network without
+// blocking, then blocks in netpoll until the next timer.
+//
+// What Go does instead (see runtime2.h for the types): Ps with local run
+// queues and work stealing, growable stacks, preemption, GC, sysmon, locked
+// threads.  Our Ms are made with pthread_create (Go calls clone itself,
+// os_linux.go's newosproc): sanitizers must know every thread.  An M with
+// nothing to do sleeps on its note (stopm) unless it becomes the poller.
+#include <pthread.h>
+
+#include <cstdlib>
+#include <new>
+
+#include "runtime/netpoll.h"
+#include "runtime/runtime.h"
+
+#ifdef __SANITIZE_THREAD__
+#include <sanitizer/tsan_interface.h>
+#endif
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+extern "C" {
+// asm/asm_amd64.asm
+void gosave_gogo(runtime::gobuf* save, runtime::gobuf* load);
+void gostart();
+void goexit();
+void goexit1();
+}
+
+namespace runtime {
+
+schedt sched;
+
+namespace {
+
+constexpr uintptr_t kStackSize = 256 << 10;  // Go starts at 8 KiB and grows; ours is fixed
+constexpr uintptr_t kGuardSize = 4096;       // unmapped below the stack: overflow faults
+constexpr int kMaxM = 64;
+
+thread_local m* tls_m;  // Go keeps g in TLS and in R14; we keep the M, whose curg is g
+
+m allm[kMaxM];  // Go allocates Ms (allocm); we need few and keep them here
+g* main_g;
+mutex allglock;
+g* allg_head;
+
+// The per-switch bookkeeping sanitizers need to follow a thread from one
+// stack to another.  Empty in a plain build.
+void sanitizer_before_switch(void** fake, g* to, m* mp) {
+#ifdef __SANITIZE_ADDRESS__
+  if (to)
+    __sanitizer_start_switch_fiber(fake, reinterpret_cast<void*>(to->stack_lo),
+                                   to->stack_hi - to->stack_lo);
+  else
+    __sanitizer_start_switch_fiber(fake, mp->g0_stack_bottom, mp->g0_stack_size);
+#endif
+#ifdef __SANITIZE_THREAD__
+  __tsan_switch_to_fiber(to ? to->tsan_fiber : mp->g0_tsan_fiber, 0);
+#endif
+  (void)fake, (void)to, (void)mp;
+}
+void sanitizer_after_switch(void* fake) {
+#ifdef __SANITIZE_ADDRESS__
+  __sanitizer_finish_switch_fiber(fake, nullptr, nullptr);
+#endif
+  (void)fake;
+}
+
+// asm_amd64.s:399  gogo: from the M's g0 into gp.  Returns when gp comes
+// back to g0 through mcall.
+void gogo(m* mp, g* gp) {
+  void* fake = nullptr;
+  sanitizer_before_switch(&fake, gp, mp);
+  gosave_gogo(&mp->g0sched, &gp->sched);
+  sanitizer_after_switch(fake);
+}
+
+// stubs.go:40  mcall: from the running g to its M's g0, which then calls
+// fn(g) (in execute, below).  Returns when the g is next run, possibly on
+// another M: after it, nothing about the M may be assumed.
+void mcall(g* (*fn)(g*)) {
+  g* gp = getg();
+  m* mp = getm();
+  mp->mcallfn = fn;
+  void* fake = nullptr;
+  sanitizer_before_switch(&fake, nullptr, mp);
+  gosave_gogo(&gp->sched, &mp->g0sched);
+  sanitizer_after_switch(fake);
+}
+
+void dropg(m* mp) {  // proc.go:3256
+  mp->curg->mp = nullptr;
+  mp->curg = nullptr;
+}
+
+// proc.go:5695  mput: put mp on the idle list; sched.lock held.
+void mput(m* mp) {
+  mp->schedlink = sched.midle;
+  sched.midle = mp;
+  sched.nmidle++;
+}
+
+// proc.go:5710  mget: an idle M, or nullptr; sched.lock held.
+m* mget() {
+  m* mp = sched.midle;
+  if (mp) {
+    sched.midle = mp->schedlink;
+    sched.nmidle--;
+  }
+  return mp;
+}
+
+// proc.go:2231  Sleep until there is work: on the idle list, on our note.
+void stopm(m* mp) {
+  lock(&sched.lock);  // proc.go:2244
+  // Go's findRunnable checks the run queue under this same lock before it
+  // gives up its P; without Ps we check here, so a ready() that raced with
+  // us is not lost: it either sees us idle or we see its g.
+  if (sched.runqsize != 0 || sched.done) {
+    unlock(&sched.lock);
+    return;
+  }
+  noteclear(&mp->park);
+  mput(mp);             // proc.go:2245
+  unlock(&sched.lock);  // proc.go:2246
+  notesleep(&mp->park);  // proc.go:2247  mPark
+}
+
+// proc.go:2422 and startm (proc.go:2269), simplified: wake an idle M to run
+// new work; if none is idle but one is blocked in netpoll, break it out
+// (Go would start another M on an idle P; with a fixed set of Ms the
+// poller is the one that can come and help).
+void wakep() {
+  lock(&sched.lock);
+  m* mp = mget();
+  unlock(&sched.lock);
+  if (mp)
+    notewakeup(&mp->park);
+  else if (sched.lastpoll.load() == 0)
+    netpollBreak();
+}
+
+// proc.go:5824  globrunqput and globrunqget, sched.lock held.
+void globrunqput(g* gp) {
+  sched.runq.pushBack(gp);
+  sched.runqsize++;
+}
+g* globrunqget() {
+  if (sched.runqsize == 0) return nullptr;
+  sched.runqsize--;
+  return sched.runq.pop();
+}
+
+// proc.go:843  Make a waiting g runnable and wake someone to run it.
+void ready(g* gp) {
+  if (gp->atomicstatus.load() != Gwaiting) throw_("bad g->status in ready");  // proc.go:852-855
+  casgstatus(gp, Gwaiting, Grunnable);  // proc.go:858
+  lock(&sched.lock);  // Go: runqput on this P's local queue (proc.go:859)
+  globrunqput(gp);
+  unlock(&sched.lock);
+  wakep();  // proc.go:860
+}
+
+// proc.go:3341  On g0 after gp called gopark: gp is waiting; run the
+// commit function, and if it says no, run gp again straight away.
+g* park_m(g* gp) {
+  m* mp = getm();
+  casgstatus(gp, Grunning, Gwaiting);  // proc.go:3348
+  dropg(mp);                           // proc.go:3349
+  if (auto fn = mp->waitunlockf) {     // proc.go:3351
+    bool ok = fn(gp, mp->waitlock);    // proc.go:3352
+    mp->waitunlockf = nullptr;         // proc.go:3353
+    mp->waitlock = nullptr;            // proc.go:3354
+    if (!ok) {                         // proc.go:3355
+      casgstatus(gp, Gwaiting, Grunnable);  // proc.go:3359
+      return gp;                            // proc.go:3360  execute(gp, true)
+    }
+  }
+  return nullptr;  // proc.go:3363  schedule()
+}
+
+// proc.go:4284, :4250  The free list of dead g's, stacks and all.
+g* gfget() {
+  lock(&sched.lock);
+  g* gp = sched.gFree.pop();
+  unlock(&sched.lock);
+  return gp;
+}
+void gfput(g* gp) {
+  lock(&sched.lock);
+  sched.gFree.push(gp);
+  unlock(&sched.lock);
+}
+
+// proc.go:3480  On g0 after gp returned from its function.
+g* goexit0(g* gp) {
+  m* mp = getm();
+  casgstatus(gp, Grunning, Gdead);  // proc.go:3484
+  gp->waitreason = waitReason::zero;  // proc.go:3498
+  dropg(mp);                          // proc.go:3513
+  if (gp == main_g) {
+    // Go: main.main returned, so runtime.main calls exit(0) (proc.go:277).
+    // We stop the Ms instead and let run() return.
+    lock(&sched.lock);
+    sched.done = true;
+    m* idle;
+    while ((idle = mget()) != nullptr) notewakeup(&idle->park);
+    unlock(&sched.lock);
+    if (sched.lastpoll.load() == 0) netpollBreak();
+  } else {
+    sched.ngsys.fetch_sub(1);
+  }
+  gfput(gp);  // proc.go:3524
+  return nullptr;
+}
+
+// proc.go:4075  A g with a fresh stack: one mapping, a guard page at the
+// bottom (mapped again, PROT_NONE, over the first), the g itself at the top.
+g* malg() {
+  uintptr_t gsize = (sizeof(g) + 63) & ~uintptr_t{63};
+  uintptr_t total = kGuardSize + kStackSize + gsize;
+  mmapResult r = sysMmap(nullptr, total, 3 /* PROT_READ|WRITE */, 0x22 /* MAP_PRIVATE|ANON */,
+                         -1, 0);
+  if (r.p == nullptr) throw_("runtime: cannot allocate goroutine stack");
+  auto base = reinterpret_cast<uintptr_t>(r.p);
+  mmapResult guard = sysMmap(r.p, kGuardSize, 0 /* PROT_NONE */,
+                             0x32 /* MAP_PRIVATE|ANON|FIXED */, -1, 0);
+  if (guard.p != r.p) throw_("runtime: cannot map stack guard page");
+  g* gp = new (reinterpret_cast<void*>(base + kGuardSize + kStackSize)) g();
+  gp->stack_lo = base + kGuardSize;
+  gp->stack_hi = base + kGuardSize + kStackSize;
+#ifdef __SANITIZE_THREAD__
+  gp->tsan_fiber = __tsan_create_fiber(0);
+#endif
+  lock(&allglock);  // proc.go:4090  allgadd
+  gp->alllink = allg_head;
+  allg_head = gp;
+  unlock(&allglock);
+  return gp;
+}
+
+}  // namespace
+
+// A new g begins here, called by asm gostart, and returns into goexit.
+extern "C" void goroutine_start(g* gp) {
+  sanitizer_after_switch(nullptr);
+  gp->fn(gp->arg);
+}
+
+// noinline: a goroutine may resume on another thread, so the thread-local
+// must be read afresh after every switch, never cached across one.
+__attribute__((noinline)) m* getm() { return tls_m; }
+__attribute__((noinline)) g* getg() {
+  m* mp = tls_m;
+  return mp ? mp->curg : nullptr;
+}
+
+g* allgs() {
+  lock(&allglock);
+  g* head = allg_head;
+  unlock(&allglock);
+  return head;
+}
+
+// proc.go:963  Go spins while a GC scan holds the g; with no GC here a
+// mismatch is always a bug.
+void casgstatus(g* gp, uint32_t oldval, uint32_t newval) {
+  uint32_t expected = oldval;
+  if (!gp->atomicstatus.compare_exchange_strong(expected, newval)) {
+    print("runtime: casgstatus: oldval=%u newval=%u status=%u\n", oldval, newval, expected);
+    throw_("casgstatus: bad incoming values");
+  }
+}
+
+// proc.go:346  Park the running g.  On g0, unlockf(gp, lock) decides: true
+// keeps it parked until goready; false runs it again at once.
+void gopark(bool (*unlockf)(g*, void*), void* lock_, waitReason reason) {
+  m* mp = getm();
+  g* gp = mp->curg;                                                  // proc.go:351
+  if (gp->atomicstatus.load() != Grunning) throw_("gopark: bad g status");  // proc.go:352-355
+  mp->waitlock = lock_;                                              // proc.go:356
+  mp->waitunlockf = unlockf;                                         // proc.go:357
+  gp->waitreason = reason;                                           // proc.go:358
+  mcall(park_m);                                                     // proc.go:363
+}
+
+// proc.go:3366  goschedImpl, on g0: back of the run queue.
+g* gosched_m(g* gp) {
+  casgstatus(gp, Grunning, Grunnable);  // proc.go:3372
+  dropg(getm());                        // proc.go:3373
+  lock(&sched.lock);                    // proc.go:3374
+  globrunqput(gp);                      // proc.go:3375
+  unlock(&sched.lock);                  // proc.go:3376
+  return nullptr;                       // proc.go:3378  schedule()
+}
+
+// proc.go:316  Let other goroutines run; this one stays runnable.
+void Gosched() { mcall(gosched_m); }  // proc.go:318
+
+// proc.go:372
+void goready(g* gp) { ready(gp); }  // proc.go:374
+
+// proc.go:4112  newproc1: a runnable g that will call fn(arg).  Its stack
+// is built so that the first gogo "returns" into gostart, which jumps to
+// goroutine_start with goexit+1 as the return address: Go's gostartcall
+// (sys_x86.go:17) does the same.
+g* newproc1(void (*fn)(void*), void* arg, bool is_main) {
+  g* newg = is_main ? nullptr : gfget();  // proc.go:4124
+  if (newg == nullptr) newg = malg();     // proc.go:4125-4130
+  newg->fn = fn;
+  newg->arg = arg;
+  newg->goid = static_cast<int64_t>(++sched.goidgen);  // proc.go:4168
+  newg->waitfd = 0;
+  newg->waitmode = 0;
+  auto* sp = reinterpret_cast<uintptr_t*>(newg->stack_hi);
+  *--sp = 0;  // two zero words: the end of every backtrace
+  *--sp = 0;
+  *--sp = reinterpret_cast<uintptr_t>(goexit) + 1;  // goroutine_start's return address
+  *--sp = reinterpret_cast<uintptr_t>(gostart);     // where gosave_gogo's ret lands
+  *--sp = 0;                                         // rbp: no caller frame
+  *--sp = 0;                                         // rbx
+  *--sp = reinterpret_cast<uintptr_t>(goroutine_start);  // r12
+  *--sp = reinterpret_cast<uintptr_t>(newg);             // r13
+  *--sp = 0;                                             // r14
+  *--sp = 0;                                             // r15
+  *--sp = uintptr_t{0x037f} << 32 | 0x1f80;  // x87 control word, MXCSR: the defaults
+  newg->sched.sp = reinterpret_cast<uintptr_t>(sp);
+  uint32_t st = newg->atomicstatus.load();
+  casgstatus(newg, st, Grunnable);  // proc.go:4171  from Gidle or Gdead
+  if (!is_main) sched.ngsys.fetch_add(1);
+  return newg;
+}
+
+// proc.go:4094  Start fn(arg) in a new goroutine.
+g* newproc(void (*fn)(void*), void* arg) {
+  g* newg = newproc1(fn, arg, false);  // proc.go:4098
+  lock(&sched.lock);                   // proc.go:4101  runqput
+  globrunqput(newg);
+  unlock(&sched.lock);
+  if (getm() != nullptr) wakep();  // proc.go:4103-4105  once the Ms run
+  return newg;
+}
+
+// proc.go:3469  Called (by asm goexit) when a g's function returns.
+extern "C" void goexit1() {
+  mcall(goexit0);  // proc.go:3476
+  throw_("goexit1: resumed a dead goroutine");
+}
+
+// proc.go:3078  A timer due at `when` was added: make sure some M will be
+// awake at that time.  If an M is blocked in netpoll past `when` (or
+// forever), break it out so it recomputes its sleep.
+void wakeNetPoller(int64_t when) {
+  if (sched.lastpoll.load() == 0) {                     // proc.go:3079
+    int64_t pollerPollUntil = sched.pollUntil.load();   // proc.go:3084
+    if (pollerPollUntil == 0 || pollerPollUntil > when)  // proc.go:3085
+      netpollBreak();                                   // proc.go:3086
+  } else {
+    wakep();  // proc.go:3092  no poller: wake an M to become one
+  }
+}
+
+// proc.go:3121  Make every g in glist runnable and queue them, waking
+// idle Ms to run them.
+void injectglist(gList* glist) {
+  if (glist->empty()) return;  // proc.go:3122-3124
+  int n = 0;
+  lock(&sched.lock);
+  for (g* gp = glist->pop(); gp; gp = glist->pop()) {  // proc.go:3137-3141
+    casgstatus(gp, Gwaiting, Grunnable);                // proc.go:3140
+    globrunqput(gp);                                    // proc.go:3161  globrunqputbatch
+    n++;
+  }
+  m* wake[kMaxM];
+  int nwake = 0;
+  while (n-- > 0 && sched.midle) wake[nwake++] = mget();  // proc.go:3149-3153  startIdle
+  unlock(&sched.lock);
+  for (int i = 0; i < nwake; i++) notewakeup(&wake[i]->park);
+}
+
+namespace {
+
+// proc.go:2561  Find a runnable g, blocking until there is one.  Returns
+// nullptr once the main goroutine has finished.
+g* findRunnable() {
+  m* mp = getm();
+top:                                        // proc.go:2568
+  if (sched.done) return nullptr;
+  int64_t now = nanotime();
+  int64_t pollUntil = checkTimers(now);     // proc.go:2584  run due timers
+
+  lock(&sched.lock);                        // proc.go:2622  the global queue
+  g* gp = globrunqget();                    // proc.go:2623
+  unlock(&sched.lock);                      // proc.go:2624
+  if (gp) return gp;                        // proc.go:2625-2627
+
+  // proc.go:2646  Poll the network without blocking, if anyone is waiting
+  // on it and no other M is already blocked in it.
+  if (netpollinited() && netpollWaiters.load() > 0 && sched.lastpoll.load() != 0) {
+    gList list = netpoll(0);                // proc.go:2647
+    if (!list.empty()) {
+      gp = list.pop();                      // proc.go:2648
+      injectglist(&list);                   // proc.go:2649
+      casgstatus(gp, Gwaiting, Grunnable);  // proc.go:2650
+      return gp;                            // proc.go:2654
+    }
+  }
+
+  // proc.go:2816  Nothing to run: become the one M that blocks in netpoll,
+  // until I/O is ready or the next timer is due.  lastpoll == 0 marks it.
+  if (netpollinited() && (netpollWaiters.load() > 0 || pollUntil != 0) &&
+      sched.lastpoll.exchange(0) != 0) {
+    sched.pollUntil.store(pollUntil);       // proc.go:2817
+    now = nanotime();                       // proc.go:2825
+    int64_t delay = -1;                     // proc.go:2826
+    if (pollUntil != 0) {                   // proc.go:2827
+      delay = pollUntil - now;              // proc.go:2828
+      if (delay < 0) delay = 0;             // proc.go:2829-2831
+    }
+    gList list = netpoll(delay);            // proc.go:2837  block until new work is available
+    sched.pollUntil.store(0);               // proc.go:2838
+    sched.lastpoll.store(now);              // proc.go:2839
+    if (!list.empty()) {                    // proc.go:2853
+      gp = list.pop();                      // proc.go:2854
+      injectglist(&list);                   // proc.go:2855
+      casgstatus(gp, Gwaiting, Grunnable);  // proc.go:2856
+      return gp;                            // proc.go:2860
+    }
+    goto top;  // proc.go:2866
+  } else if (pollUntil != 0 && netpollinited()) {       // proc.go:2868
+    int64_t pollerPollUntil = sched.pollUntil.load();   // proc.go:2869
+    if (pollerPollUntil == 0 || pollerPollUntil > pollUntil)  // proc.go:2870
+      netpollBreak();                                   // proc.go:2871
+  }
+  stopm(mp);  // proc.go:2874
+  goto top;   // proc.go:2875
+}
+
+// proc.go:2517  Run gp on this M until it comes back through mcall; then
+// finish what it asked (park_m, goexit0), which may hand back a g to run
+// at once.
+void execute(g* gp) {
+  while (gp) {
+    m* mp = getm();
+    mp->curg = gp;                        // proc.go:2530
+    gp->mp = mp;                          // proc.go:2531
+    casgstatus(gp, Grunnable, Grunning);  // proc.go:2532
+    gogo(mp, gp);                         // proc.go:2558
+    auto fn = mp->mcallfn;                // asm_amd64.s:447-448  call fn(g) on g0
+    mp->mcallfn = nullptr;
+    gp = fn(gp);
+  }
+}
+
+// proc.go:3185  One M's life: find a g, run it, repeat.
+void schedule() {
+  for (;;) {
+    g* gp = findRunnable();  // proc.go:3236
+    if (gp == nullptr) return;
+    execute(gp);  // proc.go:3276
+  }
+}
+
+// proc.go:1345  An M starts: remember the thread's own stack as g0, then
+// schedule until there is nothing left to do.
+void mstart(m* mp) {
+  tls_m = mp;
+#ifdef __SANITIZE_THREAD__
+  mp->g0_tsan_fiber = __tsan_get_current_fiber();
+#endif
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    void* addr;
+    size_t size;
+    pthread_attr_getstack(&attr, &addr, &size);
+    mp->g0_stack_bottom = addr;
+    mp->g0_stack_size = size;
+    pthread_attr_destroy(&attr);
+  }
+  schedule();
+  tls_m = nullptr;
+}
+
+void* mstart_thread(void* arg) {
+  mstart(static_cast<m*>(arg));
+  return nullptr;
+}
+
+}  // namespace
+
+int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
+  if (tls_m != nullptr) throw_("runtime: run called from a goroutine");
+  if (nprocs <= 0) {
+    const char* env = std::getenv("NETPOLL_PROCS");
+    nprocs = env ? std::atoi(env) : 2;
+    if (nprocs <= 0) nprocs = 1;
+  }
+  if (nprocs > kMaxM) nprocs = kMaxM;
+  sched.done = false;
+  sched.lastpoll.store(nanotime());  // proc.go:675 (schedinit): "not polling"
+  sched.pollUntil.store(0);
+  sched.ngsys.store(0);
+  sched.midle = nullptr;
+  sched.nmidle = 0;
+  main_g = newproc1(fn, arg, true);  // proc.go:145  runtime.main is the first g
+  lock(&sched.lock);
+  globrunqput(main_g);
+  unlock(&sched.lock);
+  for (int i = 0; i < nprocs; i++) {
+    allm[i].~m();
+    new (&allm[i]) m();
+    allm[i].id = i;
+  }
+  pthread_t threads[kMaxM];
+  for (int i = 1; i < nprocs; i++) pthread_create(&threads[i], nullptr, mstart_thread, &allm[i]);
+  mstart(&allm[0]);  // this thread is m0
+  for (int i = 1; i < nprocs; i++) pthread_join(threads[i], nullptr);
+  return sched.ngsys.load();
+}
+
+}  // namespace runtime
