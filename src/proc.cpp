@@ -121,7 +121,10 @@ void stopm(m* mp) {
   // Go's findRunnable checks the run queue under this same lock before it
   // gives up its P; without Ps we check here, so a ready() that raced with
   // us is not lost: it either sees us idle or we see its g.
-  if (sched.runqsize != 0 || sched.done) {
+  // Likewise a timer added while no M polls: its wakeNetPoller found no
+  // one to wake, so we go and become the poller instead of sleeping.
+  if (sched.runqsize != 0 || sched.done ||
+      (nextTimerWhen() != 0 && sched.lastpoll.load() != 0)) {
     unlock(&sched.lock);
     return;
   }
@@ -416,6 +419,18 @@ top:                                        // proc.go:2568
   if (netpollinited() && (netpollWaiters.load() > 0 || pollUntil != 0) &&
       sched.lastpoll.exchange(0) != 0) {
     sched.pollUntil.store(pollUntil);       // proc.go:2817
+    // Not in Go, whose idle Ps close these races: now that lastpoll == 0
+    // tells ready() and wakeNetPoller to break us out, look once more for
+    // work or a timer that arrived since we looked; else it could wait
+    // for our next wake-up, or forever.
+    lock(&sched.lock);
+    bool work = sched.runqsize != 0 || sched.done;
+    unlock(&sched.lock);
+    if (work || nextTimerWhen() != pollUntil) {
+      sched.pollUntil.store(0);
+      sched.lastpoll.store(nanotime());
+      goto top;
+    }
     now = nanotime();                       // proc.go:2825
     int64_t delay = -1;                     // proc.go:2826
     if (pollUntil != 0) {                   // proc.go:2827

@@ -160,6 +160,13 @@ int64_t checkTimers(int64_t now) {
   return next;
 }
 
+int64_t nextTimerWhen() {
+  lock(&timersLock);
+  int64_t next = heaplen > 0 ? heap[0]->when : 0;
+  unlock(&timersLock);
+  return next;
+}
+
 int32_t ntimers() {
   lock(&timersLock);
   int32_t n = heaplen;

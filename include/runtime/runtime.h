@@ -50,6 +50,8 @@ bool modtimer(timer* t, int64_t when, int64_t period, void (*f)(void*, uintptr_t
 bool resettimer(timer* t, int64_t when);
 // Runs every timer due by now; returns the when of the next one, or 0.
 int64_t checkTimers(int64_t now);
+// The when of the earliest pending timer, or 0; runs nothing.
+int64_t nextTimerWhen();
 // Timers that are still pending (for tests).
 int32_t ntimers();
 

@@ -143,7 +143,7 @@ struct schedt {
   gList gFree;                        // runtime2.go:809  dead g's, with stacks, for reuse
   // Not in Go: a Go program ends when main.main returns; ours may be run
   // again (by tests), so it is told to stop and counts what is left.
-  bool done = false;
+  std::atomic<bool> done{false};
   std::atomic<int32_t> ngsys{0};  // live g's other than main (Go's gcount)
 };
 
