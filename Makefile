@@ -73,6 +73,11 @@ TEST_SRC := \
 	tests/abi_test.cpp \
 	tests/differential_test.cpp \
 	tests/elf_test.cpp \
+	tests/netpoll_epoll_test.cpp \
+	tests/netpoll_test.cpp \
+	tests/net_test.cpp \
+	tests/proc_test.cpp \
+	tests/demo_test.cpp \
 	tests/gdb_test.cpp
 
 obj = $(patsubst %,$(B)/%.o,$(basename $(1)))
@@ -99,8 +104,8 @@ run: deps $(B)/demo
 tour: deps $(B)/tour
 	$(B)/tour
 
-# The suite runs gdb on the tour, so it needs the tour built too.
-test: deps $(B)/tour $(B)/tests/runtime_test
+# The suite runs gdb on the tour and runs the demo, so it needs both built.
+test: deps $(B)/demo $(B)/tour $(B)/tests/runtime_test
 	$(B)/tests/runtime_test
 
 .PHONY: all run tour test deps compdb clean

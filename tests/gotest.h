@@ -1,0 +1,46 @@
+// Running test code as goroutines: go() starts the main goroutine on the
+// scheduler and returns when it returns, with the number of goroutines
+// still alive then (0 when everything finished).
+#pragma once
+
+#include <functional>
+
+#include "runtime/runtime.h"
+
+namespace gotest {
+
+inline int32_t go(std::function<void()> main_fn, int32_t nprocs = 0) {
+  return runtime::run([](void* f) { (*static_cast<std::function<void()>*>(f))(); }, &main_fn,
+                      nprocs);
+}
+
+// Start a goroutine running fn; fn is copied onto the heap and freed when it ends.
+inline runtime::g* spawn(std::function<void()> fn) {
+  auto* f = new std::function<void()>(std::move(fn));
+  return runtime::newproc(
+      [](void* p) {
+        auto* fp = static_cast<std::function<void()>*>(p);
+        (*fp)();
+        delete fp;
+      },
+      f);
+}
+
+// Park the calling goroutine until another readies it (Go's gopark with no
+// commit condition): for tests that need a goroutine to wait on a state.
+inline void park() {
+  runtime::gopark([](runtime::g*, void*) { return true; }, nullptr, runtime::waitReason::zero);
+}
+
+// Count the goroutines, other than the caller, that are parked in
+// netpollblock (waiting for I/O).
+inline int parked_on_io() {
+  int n = 0;
+  for (runtime::g* gp = runtime::allgs(); gp; gp = gp->alllink)
+    if (gp->atomicstatus.load() == runtime::Gwaiting &&
+        gp->waitreason == runtime::waitReason::IOWait)
+      n++;
+  return n;
+}
+
+}  // namespace gotest
