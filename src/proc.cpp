@@ -21,6 +21,7 @@
 #include <sanitizer/tsan_interface.h>
 #endif
 #ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -320,6 +321,12 @@ g* newproc1(void (*fn)(void*), void* arg, bool is_main) {
   newg->goid = static_cast<int64_t>(++sched.goidgen);  // proc.go:4168
   newg->waitfd = 0;
   newg->waitmode = 0;
+#ifdef __SANITIZE_ADDRESS__
+  // A recycled stack still carries the redzones of the frames its last g
+  // abandoned when it switched away for good (goexit1 -> mcall).
+  ASAN_UNPOISON_MEMORY_REGION(reinterpret_cast<void*>(newg->stack_lo),
+                              newg->stack_hi - newg->stack_lo);
+#endif
   auto* sp = reinterpret_cast<uintptr_t*>(newg->stack_hi);
   *--sp = 0;  // two zero words: the end of every backtrace
   *--sp = 0;
@@ -519,7 +526,6 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
   sched.done = false;
   sched.lastpoll.store(nanotime());  // proc.go:675 (schedinit): "not polling"
   sched.pollUntil.store(0);
-  sched.ngsys.store(0);
   sched.midle = nullptr;
   sched.nmidle = 0;
   main_g = newproc1(fn, arg, true);  // proc.go:145  runtime.main is the first g

@@ -219,12 +219,14 @@ TEST_F(PollDesc, CurrentTimerExpiresTheDeadline) {
 
 TEST_F(PollDesc, UnblockWakesBothWaitersWithClosing) {
   std::atomic<int32_t> r{-1}, w{-1};
-  // Fill the pipe so the writer really waits.
+  // The reader waits on the fixture's empty pipe; the writer on a second
+  // pipe, filled so that it really waits.
+  auto full = testutil::make_pipe(O_NONBLOCK);
   static char junk[65536];
-  while (::write(pipe.b, junk, sizeof junk) > 0) {
+  while (::write(full.b, junk, sizeof junk) > 0) {
   }
   int32_t err;
-  rt::pollDesc* wpd = rt::poll_runtime_pollOpen(static_cast<uintptr_t>(pipe.b.get()), &err);
+  rt::pollDesc* wpd = rt::poll_runtime_pollOpen(static_cast<uintptr_t>(full.b.get()), &err);
   ASSERT_NE(wpd, nullptr);
   gotest::go([&] {
     gotest::spawn([&] { r = rt::poll_runtime_pollWait(pd, 'r'); });

@@ -91,11 +91,28 @@ TEST(Proc, GoreadyFromAnotherThreadWakesAParkedGoroutine) {
 }
 
 TEST(Proc, MainReturningLeavesTheRestCounted) {
-  int32_t left = gotest::go([] {
-    gotest::spawn([] { gotest::park(); });  // never readied
-    rt::Gosched();
+  std::atomic<rt::g*> parked{nullptr};
+  std::atomic<bool> finished{false};
+  int32_t left = gotest::go([&] {
+    gotest::spawn([&] {
+      rt::gopark(
+          [](rt::g* gp, void* p) {
+            static_cast<std::atomic<rt::g*>*>(p)->store(gp);
+            return true;
+          },
+          &parked, rt::waitReason::zero);
+      finished = true;
+    });
+    while (parked.load() == nullptr) rt::Gosched();
   });
-  EXPECT_EQ(left, 1);
+  EXPECT_EQ(left, 1) << "the parked goroutine outlives main";
+  // The next run can still wake it: its stack and state were kept.
+  left = gotest::go([&] {
+    rt::goready(parked.load());
+    while (!finished) rt::Gosched();
+  });
+  EXPECT_TRUE(finished.load());
+  EXPECT_EQ(left, 0);
 }
 
 TEST(Proc, ContextSwitchKeepsEachGoroutinesMxcsr) {
