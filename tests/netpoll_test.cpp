@@ -112,7 +112,7 @@ TEST_F(PollDesc, NilToPdWaitToGToPdReadyToConsumed) {
   while (waiter.load() == nullptr || pd->rg.load() != reinterpret_cast<uintptr_t>(waiter.load()))
     sched_yield();
   EXPECT_EQ(waiter.load()->atomicstatus.load(), rt::Gwaiting);
-  EXPECT_EQ(waiter.load()->waitreason, rt::waitReason::IOWait);
+  EXPECT_EQ(waiter.load()->waitreason.load(), rt::waitReason::IOWait);
   EXPECT_FALSE(done.load());
   ASSERT_EQ(::write(pipe.b, "x", 1), 1);  // the M polling now finds fd ready
   runner.join();

@@ -63,7 +63,7 @@ struct g {
   std::atomic<uint32_t> atomicstatus{Gidle};  // runtime2.go:438
   int64_t goid;                  // runtime2.go:440
   g* schedlink;                  // runtime2.go:441  next on a gList/gQueue
-  waitReason waitreason;         // runtime2.go:443  if Gwaiting
+  std::atomic<waitReason> waitreason{waitReason::zero};  // runtime2.go:443  if Gwaiting; atomic: read by observers
   void (*fn)(void*);             // Go's startpc and closure, as a C call
   void* arg;
   // Go records where a g parked in its stack; for `info goroutines` we
