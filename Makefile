@@ -56,8 +56,10 @@ NET_SRC := \
 DEMO_SRC := \
 	src/demo.cpp
 
-# Watches system calls from outside with ptrace: used by the tour and tests.
+# Tools: ptrace for the tour and tests; the Go-reference model for the
+# reference test, make sxs and make html.
 TRACER_SRC := \
+	src/goref.cpp \
 	src/syscall_tracer.cpp
 
 TOUR_SRC := \
@@ -78,6 +80,7 @@ TEST_SRC := \
 	tests/net_test.cpp \
 	tests/proc_test.cpp \
 	tests/demo_test.cpp \
+	tests/goref_test.cpp \
 	tests/gdb_test.cpp
 
 obj = $(patsubst %,$(B)/%.o,$(basename $(1)))
@@ -132,6 +135,9 @@ $(B)/tour: $(TOUR_OBJ) $(TRACER_OBJ) $(B)/libruntime.a
 $(B)/tests/runtime_test: $(TEST_OBJ) $(TRACER_OBJ) $(NET_OBJ) $(B)/libruntime.a
 	$(say) LINK $@
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ -lgtest
+
+# The reference test reads our sources from the tree it was built from.
+$(B)/tests/goref_test.o: CPPFLAGS += -DPROJECT_ROOT='"$(CURDIR)"'
 
 $(B)/%.o: %.cpp $(B)/FLAGS
 	@mkdir -p $(@D)

@@ -2,9 +2,9 @@
 ; runtime/asm_amd64.s that move a CPU between goroutines: gogo, mcall,
 ; goexit, procyield.
 ;
-; Go switches in two halves.  mcall (asm_amd64.s:424) saves the running g's
+; Go switches in two halves.  mcall (TEXT runtime·mcall) saves the running g's
 ; sp, pc and bp in g.sched and calls a function on the M's own stack (g0);
-; gogo (asm_amd64.s:399) loads a g's sched and jumps into it.  Go's internal
+; gogo (TEXT runtime·gogo) loads a g's sched and jumps into it.  Go's internal
 ; ABI has no callee-saved registers, so sp, pc and bp are all there is to
 ; save: every live value is already spilled to the stack at a call.
 ;

@@ -11,14 +11,14 @@
 //
 //   NETPOLLTRACE=1 build/demo   narrates every step in Go's names
 //   NETPOLL_PROCS=1 build/demo  one M: the easiest to step in gdb
+#include <dirent.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-
-#include <dirent.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "net/net.h"
 #include "net/waitgroup.h"
@@ -150,8 +150,8 @@ void deadline_read(int port, int nprocs) {
   ssize_t n = net::Read(c, buf, sizeof buf);  // the server never writes: parks
   int64_t ms = (runtime::nanotime() - t0) / 1000000;
   timeout_ok = n == net::ErrDeadlineExceeded;
-  say("deadline: read returned \"%s\" after %lld ms", n < 0 ? net::ErrString(static_cast<int>(n)) : "data",
-      static_cast<long long>(ms));
+  say("deadline: read returned \"%s\" after %lld ms",
+      n < 0 ? net::ErrString(static_cast<int>(n)) : "data", static_cast<long long>(ms));
   net::Close(c);
 }
 
@@ -203,8 +203,9 @@ int main() {
               ma.nprocs == 1 ? "" : "s",
               runtime::netpolltrace ? " (NETPOLLTRACE=1: narration on stderr)" : "");
   int32_t left = runtime::run(main_goroutine, &ma, ma.nprocs);
-  std::printf("main returned; goroutines still alive: %d; netpollWaiters=%u (Go 1.19 never "
-              "subtracts those woken by netpoll, golang/go#33624)\n",
-              left, runtime::netpollWaiters.load());
+  std::printf(
+      "main returned; goroutines still alive: %d; netpollWaiters=%u (Go 1.19 never "
+      "subtracts those woken by netpoll, golang/go#33624)\n",
+      left, runtime::netpollWaiters.load());
   return ma.ok && left == 0 ? 0 : 1;
 }

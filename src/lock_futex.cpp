@@ -7,12 +7,12 @@
 namespace runtime {
 
 namespace {
-constexpr uint32_t mutex_unlocked = 0;  // lock_futex.go:26
-constexpr uint32_t mutex_locked = 1;    // lock_futex.go:27
-constexpr uint32_t mutex_sleeping = 2;  // lock_futex.go:28
-constexpr int active_spin = 4;          // lock_futex.go:30
-constexpr uint32_t active_spin_cnt = 30;  // lock_futex.go:31
-constexpr int passive_spin = 1;         // lock_futex.go:32
+constexpr uint32_t mutex_unlocked = 0;            // lock_futex.go:26
+constexpr uint32_t mutex_locked = 1;              // lock_futex.go:27
+constexpr uint32_t mutex_sleeping = 2;            // lock_futex.go:28
+constexpr int active_spin = 4;                    // lock_futex.go:30
+constexpr uint32_t active_spin_cnt = 30;          // lock_futex.go:31
+constexpr int passive_spin = 1;                   // lock_futex.go:32
 constexpr int32_t FUTEX_WAIT_PRIVATE_ = 0 | 128;  // os_linux.go:50
 constexpr int32_t FUTEX_WAKE_PRIVATE_ = 1 | 128;  // os_linux.go:51
 }  // namespace
@@ -35,8 +35,8 @@ void futexsleep(std::atomic<uint32_t>* addr, uint32_t val, int64_t ns) {
 
 // os_linux.go:81  Wakes at most cnt sleepers on addr.
 void futexwakeup(std::atomic<uint32_t>* addr, uint32_t cnt) {
-  int32_t ret = futex(addr, FUTEX_WAKE_PRIVATE_, cnt, nullptr, nullptr, 0);  // os_linux.go:82
-  if (ret >= 0) return;                                                      // os_linux.go:83-85
+  int32_t ret = futex(addr, FUTEX_WAKE_PRIVATE_, cnt, nullptr, nullptr, 0);   // os_linux.go:82
+  if (ret >= 0) return;                                                       // os_linux.go:83-85
   print("futexwakeup addr=%p returned %d\n", static_cast<void*>(addr), ret);  // os_linux.go:91
   throw_("futexwakeup");  // Go stores to 0x1006 to crash (os_linux.go:94)
 }
@@ -47,7 +47,7 @@ void futexwakeup(std::atomic<uint32_t>* addr, uint32_t cnt) {
 // in unlock.  (Go also counts m.locks, to forbid preemption; we have none.)
 void lock(mutex* l) {
   uint32_t v = l->key.exchange(mutex_locked, std::memory_order_acquire);  // lock_futex.go:60
-  if (v == mutex_unlocked) return;                                         // lock_futex.go:61-63
+  if (v == mutex_unlocked) return;                                        // lock_futex.go:61-63
   // lock_futex.go:72  wait is what to store when we win by CAS: if someone
   // may be asleep (v was sleeping), the key must go back to sleeping, or
   // their wake-up would be lost.
@@ -60,14 +60,14 @@ void lock(mutex* l) {
     }
     return false;
   };
-  for (;;) {                                   // lock_futex.go:80
-    for (int i = 0; i < active_spin; i++) {    // lock_futex.go:82  (Go spins only if ncpu > 1)
+  for (;;) {                                 // lock_futex.go:80
+    for (int i = 0; i < active_spin; i++) {  // lock_futex.go:82  (Go spins only if ncpu > 1)
       if (try_cas()) return;
-      procyield(active_spin_cnt);              // lock_futex.go:88
+      procyield(active_spin_cnt);  // lock_futex.go:88
     }
-    for (int i = 0; i < passive_spin; i++) {   // lock_futex.go:92
-      if (try_cas()) return;                   // lock_futex.go:93-97
-      osyield();                               // lock_futex.go:98
+    for (int i = 0; i < passive_spin; i++) {  // lock_futex.go:92
+      if (try_cas()) return;                  // lock_futex.go:93-97
+      osyield();                              // lock_futex.go:98
     }
     v = l->key.exchange(mutex_sleeping, std::memory_order_acquire);  // lock_futex.go:102
     if (v == mutex_unlocked) return;                                 // lock_futex.go:103-105
@@ -79,8 +79,8 @@ void lock(mutex* l) {
 // lock_futex.go:115
 void unlock(mutex* l) {
   uint32_t v = l->key.exchange(mutex_unlocked, std::memory_order_release);  // lock_futex.go:116
-  if (v == mutex_unlocked) throw_("unlock of unlocked lock");              // lock_futex.go:117-119
-  if (v == mutex_sleeping) futexwakeup(&l->key, 1);                        // lock_futex.go:120-122
+  if (v == mutex_unlocked) throw_("unlock of unlocked lock");               // lock_futex.go:117-119
+  if (v == mutex_sleeping) futexwakeup(&l->key, 1);                         // lock_futex.go:120-122
 }
 
 // lock_futex.go:135
@@ -99,9 +99,9 @@ void notewakeup(note* n) {
 // lock_futex.go:148  Sleep until notewakeup.  Only an M's own stack (g0)
 // may sleep: a goroutine would block its whole M.
 void notesleep(note* n) {
-  if (getg() != nullptr) throw_("notesleep not on g0");           // lock_futex.go:150-152
-  while (n->key.load(std::memory_order_acquire) == 0)  // lock_futex.go:158
-    futexsleep(&n->key, 0, -1);                        // lock_futex.go:160
+  if (getg() != nullptr) throw_("notesleep not on g0");  // lock_futex.go:150-152
+  while (n->key.load(std::memory_order_acquire) == 0)    // lock_futex.go:158
+    futexsleep(&n->key, 0, -1);                          // lock_futex.go:160
 }
 
 // lock_futex.go:219 (with notetsleep_internal, :173)  Sleep until

@@ -213,7 +213,7 @@ ssize_t Write(FD* fd, const void* p, size_t n) {
 // drop the open reference; the last reference closes the descriptor.
 int Close(FD* fd) {
   if (fd->closing.exchange(true)) return ErrNetClosing;  // fd_mutex.go increfAndClose
-  rt::poll_runtime_pollUnblock(fd->pd);                   // fd_unix.go pd.evict
+  rt::poll_runtime_pollUnblock(fd->pd);                  // fd_unix.go pd.evict
   decref(fd);
   return 0;
 }

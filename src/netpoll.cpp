@@ -7,9 +7,9 @@
 // What differs from Go, and where: makeArg passes the pollDesc itself, not
 // an interface; pollCache's blocks come from sysMmap, not persistentalloc;
 // there are no race-detector or trace hooks.
-#include <new>
-
 #include "runtime/netpoll.h"
+
+#include <new>
 
 #ifdef __SANITIZE_THREAD__
 #include <sanitizer/tsan_interface.h>
@@ -17,12 +17,12 @@
 
 namespace runtime {
 
-pollCache pollcache;                    // netpoll.go:182
+pollCache pollcache;                   // netpoll.go:182
 std::atomic<uint32_t> netpollWaiters;  // netpoll.go:183
 
 namespace {
-mutex netpollInitLock;                  // netpoll.go:179
-std::atomic<uint32_t> netpollInited;    // netpoll.go:180
+mutex netpollInitLock;                // netpoll.go:179
+std::atomic<uint32_t> netpollInited;  // netpoll.go:180
 
 const char* modename(int32_t mode) { return mode == 'r' ? "'r'" : mode == 'w' ? "'w'" : "'r'+'w'"; }
 }  // namespace
@@ -32,11 +32,11 @@ const char* modename(int32_t mode) { return mode == 'r' ? "'r'" : mode == 'w' ? 
 // closing, rd or wd, and before any netpollunblock: it is what makes a
 // concurrent netpollblock see the change and not park.
 void pollDesc::publishInfo() {
-  uint32_t info = 0;                                // netpoll.go:142
-  if (closing) info |= pollClosing;                 // netpoll.go:143-145
-  if (rd < 0) info |= pollExpiredReadDeadline;      // netpoll.go:146-148
-  if (wd < 0) info |= pollExpiredWriteDeadline;     // netpoll.go:149-151
-  uint32_t x = atomicInfo.load();                   // netpoll.go:154
+  uint32_t info = 0;                             // netpoll.go:142
+  if (closing) info |= pollClosing;              // netpoll.go:143-145
+  if (rd < 0) info |= pollExpiredReadDeadline;   // netpoll.go:146-148
+  if (wd < 0) info |= pollExpiredWriteDeadline;  // netpoll.go:149-151
+  uint32_t x = atomicInfo.load();                // netpoll.go:154
   // netpoll.go:155-157  Set every bit but pollEventErr, which only
   // setEventErr owns.
   while (!atomicInfo.compare_exchange_weak(x, (x & pollEventErr) | info)) {
@@ -52,25 +52,29 @@ void pollDesc::setEventErr(bool b) {
 }
 
 // netpoll.go:187  Called by the net layer before its first descriptor.
-void poll_runtime_pollServerInit() { netpollGenericInit(); }
+void poll_runtime_pollServerInit() { netpollGenericInit(); }  // netpoll.go:188
 
 // netpoll.go:191  netpollinit, exactly once, even with Ms racing here.
 void netpollGenericInit() {
   if (netpollInited.load() == 0) {  // netpoll.go:192
-    lock(&netpollInitLock);         // netpoll.go:194
+    // netpoll.go:193 left out: lockInit registers the lock's rank for Go's
+    // lock-order checker, which is not rebuilt here.
+    lock(&netpollInitLock);           // netpoll.go:194
     if (netpollInited.load() == 0) {  // netpoll.go:195
-      netpollinit();                // netpoll.go:196
-      netpollInited.store(1);       // netpoll.go:197
+      netpollinit();                  // netpoll.go:196
+      netpollInited.store(1);         // netpoll.go:197
     }
     unlock(&netpollInitLock);  // netpoll.go:199
   }
 }
 
 // netpoll.go:203
-bool netpollinited() { return netpollInited.load() != 0; }
+bool netpollinited() { return netpollInited.load() != 0; }  // netpoll.go:204
 
 // netpoll.go:211
-bool poll_runtime_isPollServerDescriptor(uintptr_t fd) { return netpollIsPollDescriptor(fd); }
+bool poll_runtime_isPollServerDescriptor(uintptr_t fd) {
+  return netpollIsPollDescriptor(fd);  // netpoll.go:212
+}
 
 // netpoll.go:216  Take a pollDesc from the cache, reset it for fd, and
 // register fd with epoll.  On failure the pollDesc goes back and *errno_
@@ -79,21 +83,23 @@ pollDesc* poll_runtime_pollOpen(uintptr_t fd, int32_t* errno_) {
   pollDesc* pd = pollcache.alloc();  // netpoll.go:217
   lock(&pd->lock);                   // netpoll.go:218
   uintptr_t wg = pd->wg.load();      // netpoll.go:219
-  if (wg != 0 && wg != pdReady) throw_("runtime: blocked write on free polldesc");  // :220-222
-  uintptr_t rg = pd->rg.load();  // netpoll.go:223
-  if (rg != 0 && rg != pdReady) throw_("runtime: blocked read on free polldesc");  // :224-226
-  pd->fd = fd;                   // netpoll.go:227
-  pd->closing = false;           // netpoll.go:228
-  pd->setEventErr(false);        // netpoll.go:229
-  pd->rseq++;                    // netpoll.go:230  stale read timers now miss
-  pd->rg.store(0);               // netpoll.go:231
-  pd->rd = 0;                    // netpoll.go:232
-  pd->wseq++;                    // netpoll.go:233
-  pd->wg.store(0);               // netpoll.go:234
-  pd->wd = 0;                    // netpoll.go:235
-  pd->self = pd;                 // netpoll.go:236
-  pd->publishInfo();             // netpoll.go:237
-  unlock(&pd->lock);             // netpoll.go:238
+  if (wg != 0 && wg != pdReady)
+    throw_("runtime: blocked write on free polldesc");  // netpoll.go:220-222
+  uintptr_t rg = pd->rg.load();                         // netpoll.go:223
+  if (rg != 0 && rg != pdReady)
+    throw_("runtime: blocked read on free polldesc");  // netpoll.go:224-226
+  pd->fd = fd;                                         // netpoll.go:227
+  pd->closing = false;                                 // netpoll.go:228
+  pd->setEventErr(false);                              // netpoll.go:229
+  pd->rseq++;                                          // netpoll.go:230  stale read timers now miss
+  pd->rg.store(0);                                     // netpoll.go:231
+  pd->rd = 0;                                          // netpoll.go:232
+  pd->wseq++;                                          // netpoll.go:233
+  pd->wg.store(0);                                     // netpoll.go:234
+  pd->wd = 0;                                          // netpoll.go:235
+  pd->self = pd;                                       // netpoll.go:236
+  pd->publishInfo();                                   // netpoll.go:237
+  unlock(&pd->lock);                                   // netpoll.go:238
 
 #ifdef __SANITIZE_THREAD__
   // The kernel orders this epoll_ctl before any epoll_wait that reports fd;
@@ -115,18 +121,20 @@ pollDesc* poll_runtime_pollOpen(uintptr_t fd, int32_t* errno_) {
 void poll_runtime_pollClose(pollDesc* pd) {
   if (!pd->closing) throw_("runtime: close polldesc w/o unblock");  // netpoll.go:250-252
   uintptr_t wg = pd->wg.load();                                     // netpoll.go:253
-  if (wg != 0 && wg != pdReady) throw_("runtime: blocked write on closing polldesc");  // :254-256
-  uintptr_t rg = pd->rg.load();  // netpoll.go:257
-  if (rg != 0 && rg != pdReady) throw_("runtime: blocked read on closing polldesc");  // :258-260
-  netpollclose(pd->fd);  // netpoll.go:261
-  pollcache.free(pd);    // netpoll.go:262
+  if (wg != 0 && wg != pdReady)
+    throw_("runtime: blocked write on closing polldesc");  // netpoll.go:254-256
+  uintptr_t rg = pd->rg.load();                            // netpoll.go:257
+  if (rg != 0 && rg != pdReady)
+    throw_("runtime: blocked read on closing polldesc");  // netpoll.go:258-260
+  netpollclose(pd->fd);                                   // netpoll.go:261
+  pollcache.free(pd);                                     // netpoll.go:262
 }
 
 // netpoll.go:265
 void pollCache::free(pollDesc* pd) {
-  runtime::lock(&lock);  // netpoll.go:266
-  pd->link = first;      // netpoll.go:267
-  first = pd;            // netpoll.go:268
+  runtime::lock(&lock);    // netpoll.go:266
+  pd->link = first;        // netpoll.go:267
+  first = pd;              // netpoll.go:268
   runtime::unlock(&lock);  // netpoll.go:269
 }
 
@@ -149,10 +157,10 @@ int32_t poll_runtime_pollWait(pollDesc* pd, int32_t mode) {
   if (errcode != pollNoError) return errcode;   // netpoll.go:298-300
   // netpoll.go:302-304: only Solaris, illumos and AIX arm level-triggered
   // polling here (netpollarm); epoll is edge-triggered, so Linux never does.
-  while (!netpollblock(pd, mode, false)) {  // netpoll.go:305
-    errcode = netpollcheckerr(pd, mode);     // netpoll.go:306
+  while (!netpollblock(pd, mode, false)) {       // netpoll.go:305
+    errcode = netpollcheckerr(pd, mode);         // netpoll.go:306
     if (errcode != pollNoError) return errcode;  // netpoll.go:307-309
-    // netpoll.go:310-312: a timeout fired and woke us, but the deadline was
+    // As Go's comment there says: a timeout fired and woke us, but the deadline was
     // reset before we ran: pretend it did not happen, and wait again.
   }
   return pollNoError;  // netpoll.go:314
@@ -170,80 +178,81 @@ void poll_runtime_pollWaitCanceled(pollDesc* pd, int32_t mode) {
 // expired if d < 0.  Arms, moves or stops the timers; a deadline in the
 // past wakes the goroutine waiting now.
 void poll_runtime_pollSetDeadline(pollDesc* pd, int64_t d, int32_t mode) {
-  lock(&pd->lock);                            // netpoll.go:327
-  if (pd->closing) {                          // netpoll.go:328
-    unlock(&pd->lock);                        // netpoll.go:329
-    return;                                   // netpoll.go:330
+  lock(&pd->lock);      // netpoll.go:327
+  if (pd->closing) {    // netpoll.go:328
+    unlock(&pd->lock);  // netpoll.go:329
+    return;             // netpoll.go:330
   }
-  int64_t rd0 = pd->rd, wd0 = pd->wd;         // netpoll.go:332
-  bool combo0 = rd0 > 0 && rd0 == wd0;        // netpoll.go:333
-  if (d > 0) {                                // netpoll.go:334
-    d += nanotime();                          // netpoll.go:335
-    if (d <= 0) d = INT64_MAX;                // netpoll.go:336-340  overflow: as far as can be
+  int64_t rd0 = pd->rd, wd0 = pd->wd;   // netpoll.go:332
+  bool combo0 = rd0 > 0 && rd0 == wd0;  // netpoll.go:333
+  if (d > 0) {                          // netpoll.go:334
+    d += nanotime();                    // netpoll.go:335
+    if (d <= 0) d = INT64_MAX;          // netpoll.go:336-340  overflow: as far as can be
   }
   if (mode == 'r' || mode == 'r' + 'w') pd->rd = d;  // netpoll.go:342-344
   if (mode == 'w' || mode == 'r' + 'w') pd->wd = d;  // netpoll.go:345-347
-  pd->publishInfo();                                  // netpoll.go:348
-  bool combo = pd->rd > 0 && pd->rd == pd->wd;        // netpoll.go:349
+  pd->publishInfo();                                 // netpoll.go:348
+  bool combo = pd->rd > 0 && pd->rd == pd->wd;       // netpoll.go:349
   // netpoll.go:350-353  One timer serves both when the deadlines agree.
   void (*rtf)(void*, uintptr_t) = combo ? netpollDeadline : netpollReadDeadline;
-  if (pd->rt.f == nullptr) {                          // netpoll.go:354
-    if (pd->rd > 0) {                                 // netpoll.go:355
-      pd->rt.f = rtf;                                 // netpoll.go:356
-      pd->rt.arg = pd->makeArg();                     // netpoll.go:360
-      pd->rt.seq = pd->rseq;                          // netpoll.go:361  the timer remembers its seq
-      resettimer(&pd->rt, pd->rd);                    // netpoll.go:362
+  if (pd->rt.f == nullptr) {        // netpoll.go:354
+    if (pd->rd > 0) {               // netpoll.go:355
+      pd->rt.f = rtf;               // netpoll.go:356
+      pd->rt.arg = pd->makeArg();   // netpoll.go:360
+      pd->rt.seq = pd->rseq;        // netpoll.go:361  the timer remembers its seq
+      resettimer(&pd->rt, pd->rd);  // netpoll.go:362
     }
-  } else if (pd->rd != rd0 || combo != combo0) {      // netpoll.go:364
-    pd->rseq++;                                       // netpoll.go:365  invalidate current timers
-    if (pd->rd > 0) {                                 // netpoll.go:366
+  } else if (pd->rd != rd0 || combo != combo0) {  // netpoll.go:364
+    pd->rseq++;                                   // netpoll.go:365  invalidate current timers
+    if (pd->rd > 0) {                             // netpoll.go:366
       modtimer(&pd->rt, pd->rd, 0, rtf, pd->makeArg(), pd->rseq);  // netpoll.go:367
     } else {
-      deltimer(&pd->rt);                              // netpoll.go:369
-      pd->rt.f = nullptr;                             // netpoll.go:370
+      deltimer(&pd->rt);   // netpoll.go:369
+      pd->rt.f = nullptr;  // netpoll.go:370
     }
   }
-  if (pd->wt.f == nullptr) {                          // netpoll.go:373
-    if (pd->wd > 0 && !combo) {                       // netpoll.go:374
-      pd->wt.f = netpollWriteDeadline;                // netpoll.go:375
-      pd->wt.arg = pd->makeArg();                     // netpoll.go:376
-      pd->wt.seq = pd->wseq;                          // netpoll.go:377
-      resettimer(&pd->wt, pd->wd);                    // netpoll.go:378
+  if (pd->wt.f == nullptr) {            // netpoll.go:373
+    if (pd->wd > 0 && !combo) {         // netpoll.go:374
+      pd->wt.f = netpollWriteDeadline;  // netpoll.go:375
+      pd->wt.arg = pd->makeArg();       // netpoll.go:376
+      pd->wt.seq = pd->wseq;            // netpoll.go:377
+      resettimer(&pd->wt, pd->wd);      // netpoll.go:378
     }
-  } else if (pd->wd != wd0 || combo != combo0) {      // netpoll.go:380
-    pd->wseq++;                                       // netpoll.go:381
-    if (pd->wd > 0 && !combo) {                       // netpoll.go:382
-      modtimer(&pd->wt, pd->wd, 0, netpollWriteDeadline, pd->makeArg(), pd->wseq);  // :383
+  } else if (pd->wd != wd0 || combo != combo0) {  // netpoll.go:380
+    pd->wseq++;                                   // netpoll.go:381
+    if (pd->wd > 0 && !combo) {                   // netpoll.go:382
+      modtimer(&pd->wt, pd->wd, 0, netpollWriteDeadline, pd->makeArg(),
+               pd->wseq);  // netpoll.go:383
     } else {
-      deltimer(&pd->wt);                              // netpoll.go:385
-      pd->wt.f = nullptr;                             // netpoll.go:386
+      deltimer(&pd->wt);   // netpoll.go:385
+      pd->wt.f = nullptr;  // netpoll.go:386
     }
   }
-  // netpoll.go:389-390  A deadline in the past unblocks pending I/O now;
+  // A deadline in the past unblocks pending I/O now;
   // publishInfo above already stops new waits.
-  g *rg = nullptr, *wg = nullptr;                     // netpoll.go:391
+  g *rg = nullptr, *wg = nullptr;                       // netpoll.go:391
   if (pd->rd < 0) rg = netpollunblock(pd, 'r', false);  // netpoll.go:392-394
   if (pd->wd < 0) wg = netpollunblock(pd, 'w', false);  // netpoll.go:395-397
-  unlock(&pd->lock);                                  // netpoll.go:398
-  if (rg) netpollgoready(rg);                         // netpoll.go:399-401
-  if (wg) netpollgoready(wg);                         // netpoll.go:402-404
+  unlock(&pd->lock);                                    // netpoll.go:398
+  if (rg) netpollgoready(rg);                           // netpoll.go:399-401
+  if (wg) netpollgoready(wg);                           // netpoll.go:402-404
 }
 
 // netpoll.go:408  The descriptor is being closed: wake both waiters, who
 // will see pollErrClosing, and stop the timers.
 void poll_runtime_pollUnblock(pollDesc* pd) {
-  lock(&pd->lock);                                                // netpoll.go:409
+  lock(&pd->lock);                                                  // netpoll.go:409
   if (pd->closing) throw_("runtime: unblock on closing polldesc");  // netpoll.go:410-412
-  pd->closing = true;                                             // netpoll.go:413
-  pd->rseq++;                                                     // netpoll.go:414
-  pd->wseq++;                                                     // netpoll.go:415
-  g *rg = nullptr, *wg = nullptr;                                 // netpoll.go:416
-  pd->publishInfo();                                              // netpoll.go:417
-  rg = netpollunblock(pd, 'r', false);                            // netpoll.go:418
-  wg = netpollunblock(pd, 'w', false);                            // netpoll.go:419
-  if (pd->rt.f != nullptr) {                                      // netpoll.go:420
-    deltimer(&pd->rt);                                            // netpoll.go:421
-    pd->rt.f = nullptr;                                           // netpoll.go:422
+  pd->closing = true;                                               // netpoll.go:413
+  pd->rseq++;                                                       // netpoll.go:414
+  pd->wseq++;                                                       // netpoll.go:415
+  g *rg = nullptr, *wg = nullptr;                                   // netpoll.go:416
+  pd->publishInfo();                                                // netpoll.go:417
+  rg = netpollunblock(pd, 'r', false);                              // netpoll.go:418
+  wg = netpollunblock(pd, 'w', false);                              // netpoll.go:419
+  if (pd->rt.f != nullptr) {                                        // netpoll.go:420
+    deltimer(&pd->rt);                                              // netpoll.go:421
+    pd->rt.f = nullptr;                                             // netpoll.go:422
   }
   if (pd->wt.f != nullptr) {  // netpoll.go:424
     deltimer(&pd->wt);        // netpoll.go:425
@@ -258,24 +267,24 @@ void poll_runtime_pollUnblock(pollDesc* pd) {
 // the semaphores of mode ('r', 'w' or 'r'+'w') to pdReady and collect the
 // goroutines that were parked on them.
 void netpollready(gList* toRun, pollDesc* pd, int32_t mode) {
-  g *rg = nullptr, *wg = nullptr;                                  // netpoll.go:447
+  g *rg = nullptr, *wg = nullptr;                                            // netpoll.go:447
   if (mode == 'r' || mode == 'r' + 'w') rg = netpollunblock(pd, 'r', true);  // netpoll.go:448-450
   if (mode == 'w' || mode == 'r' + 'w') wg = netpollunblock(pd, 'w', true);  // netpoll.go:451-453
-  if (rg) toRun->push(rg);  // netpoll.go:454-456
-  if (wg) toRun->push(wg);  // netpoll.go:457-459
+  if (rg) toRun->push(rg);                                                   // netpoll.go:454-456
+  if (wg) toRun->push(wg);                                                   // netpoll.go:457-459
 }
 
 // netpoll.go:462  Why a wait in mode cannot proceed, from the lock-free
 // summary.  An event error is reported to readers only: a writer will get
 // a more precise error from its write.
 int32_t netpollcheckerr(pollDesc* pd, int32_t mode) {
-  pollInfo info = pd->info();                    // netpoll.go:463
-  if (closing(info)) return pollErrClosing;      // netpoll.go:464-466
+  pollInfo info = pd->info();                // netpoll.go:463
+  if (closing(info)) return pollErrClosing;  // netpoll.go:464-466
   if ((mode == 'r' && expiredReadDeadline(info)) ||
-      (mode == 'w' && expiredWriteDeadline(info)))  // netpoll.go:467
-    return pollErrTimeout;                          // netpoll.go:468
+      (mode == 'w' && expiredWriteDeadline(info)))               // netpoll.go:467
+    return pollErrTimeout;                                       // netpoll.go:468
   if (mode == 'r' && eventErr(info)) return pollErrNotPollable;  // netpoll.go:473-475
-  return pollNoError;                                           // netpoll.go:476
+  return pollNoError;                                            // netpoll.go:476
 }
 
 // netpoll.go:479  gopark's commit, run on g0 after gp's context is saved:
@@ -284,11 +293,12 @@ int32_t netpollcheckerr(pollDesc* pd, int32_t mode) {
 bool netpollblockcommit(g* gp, void* gpp) {
   auto* sem = static_cast<std::atomic<uintptr_t>*>(gpp);
   uintptr_t expected = pdWait;
-  bool r = sem->compare_exchange_strong(expected, reinterpret_cast<uintptr_t>(gp));  // netpoll.go:480
-  if (r) {                                                                           // netpoll.go:481
-    // netpoll.go:482-485  The scheduler polls the network, blocking, only
-    // while someone waits on it.
-    netpollWaiters.fetch_add(1);
+  bool r =
+      sem->compare_exchange_strong(expected, reinterpret_cast<uintptr_t>(gp));  // netpoll.go:480
+  if (r) {                                                                      // netpoll.go:481
+    // The scheduler polls the network, blocking, only while someone
+    // waits on it.
+    netpollWaiters.fetch_add(1);  // netpoll.go:485
     if (netpolltrace)
       tracef("netpollblock(fd %lu,%s): G%lld parked (pdWait -> G%lld)\n",
              static_cast<unsigned long>(gp->waitfd), modename(gp->waitmode),
@@ -318,7 +328,7 @@ bool netpollblock(pollDesc* pd, int32_t mode, bool waitio) {
     uintptr_t expected = pdReady;
     if (gpp->compare_exchange_strong(expected, 0)) return true;  // netpoll.go:508-510  consume
     expected = 0;
-    if (gpp->compare_exchange_strong(expected, pdWait)) break;   // netpoll.go:511-513
+    if (gpp->compare_exchange_strong(expected, pdWait)) break;  // netpoll.go:511-513
     // netpoll.go:517-519  Anything else means someone else is parked here.
     uintptr_t v = gpp->load();
     if (v != pdReady && v != 0) throw_("runtime: double wait");
@@ -333,9 +343,9 @@ bool netpollblock(pollDesc* pd, int32_t mode, bool waitio) {
     gp->waitmode = mode;
     gopark(netpollblockcommit, gpp, waitReason::IOWait);  // netpoll.go:526
   }
-  // netpoll.go:528-529  Swap, not store: a pdReady that arrived after the
+  // Swap, not store: a pdReady that arrived after the
   // park (or instead of it) must be seen, not overwritten.
-  uintptr_t old = gpp->exchange(0);
+  uintptr_t old = gpp->exchange(0);                         // netpoll.go:529
   if (old > pdWait) throw_("runtime: corrupted polldesc");  // netpoll.go:530-532
   return old == pdReady;                                    // netpoll.go:533
 }
@@ -347,12 +357,12 @@ g* netpollunblock(pollDesc* pd, int32_t mode, bool ioready) {
   std::atomic<uintptr_t>* gpp = &pd->rg;  // netpoll.go:537
   if (mode == 'w') gpp = &pd->wg;         // netpoll.go:538-540
 
-  for (;;) {                                   // netpoll.go:542
-    uintptr_t old = gpp->load();               // netpoll.go:543
-    if (old == pdReady) return nullptr;        // netpoll.go:544-546
-    if (old == 0 && !ioready) return nullptr;  // netpoll.go:547-551
-    uintptr_t new_ = 0;                        // netpoll.go:552
-    if (ioready) new_ = pdReady;               // netpoll.go:553-555
+  for (;;) {                                        // netpoll.go:542
+    uintptr_t old = gpp->load();                    // netpoll.go:543
+    if (old == pdReady) return nullptr;             // netpoll.go:544-546
+    if (old == 0 && !ioready) return nullptr;       // netpoll.go:547-551
+    uintptr_t new_ = 0;                             // netpoll.go:552
+    if (ioready) new_ = pdReady;                    // netpoll.go:553-555
     if (gpp->compare_exchange_strong(old, new_)) {  // netpoll.go:556
       if (old == pdWait) old = 0;                   // netpoll.go:557-559
       g* gp = reinterpret_cast<g*>(old);            // netpoll.go:560
@@ -368,38 +378,40 @@ g* netpollunblock(pollDesc* pd, int32_t mode, bool ioready) {
 // the timer was set; if it changed since (the deadline was reset, or the
 // descriptor closed and reused), the timer is stale and does nothing.
 void netpolldeadlineimpl(pollDesc* pd, uintptr_t seq, bool read, bool write) {
-  lock(&pd->lock);                    // netpoll.go:566
-  uintptr_t currentSeq = pd->rseq;    // netpoll.go:569
-  if (!read) currentSeq = pd->wseq;   // netpoll.go:570-572
-  if (seq != currentSeq) {            // netpoll.go:573
-    unlock(&pd->lock);                // netpoll.go:575
-    if (netpolltrace) tracef("netpolldeadlineimpl(fd %lu): stale timer, ignored\n",
-                             static_cast<unsigned long>(pd->fd));
-    return;                           // netpoll.go:576
+  lock(&pd->lock);                   // netpoll.go:566
+  uintptr_t currentSeq = pd->rseq;   // netpoll.go:569
+  if (!read) currentSeq = pd->wseq;  // netpoll.go:570-572
+  if (seq != currentSeq) {           // netpoll.go:573
+    unlock(&pd->lock);               // netpoll.go:575
+    if (netpolltrace)
+      tracef("netpolldeadlineimpl(fd %lu): stale timer, ignored\n",
+             static_cast<unsigned long>(pd->fd));
+    return;  // netpoll.go:576
   }
-  g* rg = nullptr;                    // netpoll.go:578
-  if (read) {                         // netpoll.go:579
-    if (pd->rd <= 0 || pd->rt.f == nullptr) throw_("runtime: inconsistent read deadline");  // :580-582
-    pd->rd = -1;                          // netpoll.go:583
-    pd->publishInfo();                    // netpoll.go:584
-    rg = netpollunblock(pd, 'r', false);  // netpoll.go:585
+  g* rg = nullptr;  // netpoll.go:578
+  if (read) {       // netpoll.go:579
+    if (pd->rd <= 0 || pd->rt.f == nullptr)
+      throw_("runtime: inconsistent read deadline");  // netpoll.go:580-582
+    pd->rd = -1;                                      // netpoll.go:583
+    pd->publishInfo();                                // netpoll.go:584
+    rg = netpollunblock(pd, 'r', false);              // netpoll.go:585
   }
-  g* wg = nullptr;  // netpoll.go:587
-  if (write) {      // netpoll.go:588
+  g* wg = nullptr;                                      // netpoll.go:587
+  if (write) {                                          // netpoll.go:588
     if (pd->wd <= 0 || (pd->wt.f == nullptr && !read))  // netpoll.go:589
       throw_("runtime: inconsistent write deadline");   // netpoll.go:590
-    pd->wd = -1;                          // netpoll.go:592
-    pd->publishInfo();                    // netpoll.go:593
-    wg = netpollunblock(pd, 'w', false);  // netpoll.go:594
+    pd->wd = -1;                                        // netpoll.go:592
+    pd->publishInfo();                                  // netpoll.go:593
+    wg = netpollunblock(pd, 'w', false);                // netpoll.go:594
   }
-  unlock(&pd->lock);           // netpoll.go:596
-  if (netpolltrace) tracef("netpolldeadlineimpl(fd %lu): deadline expired\n",
-                           static_cast<unsigned long>(pd->fd));
+  unlock(&pd->lock);  // netpoll.go:596
+  if (netpolltrace)
+    tracef("netpolldeadlineimpl(fd %lu): deadline expired\n", static_cast<unsigned long>(pd->fd));
   if (rg) netpollgoready(rg);  // netpoll.go:597-599
   if (wg) netpollgoready(wg);  // netpoll.go:600-602
 }
 
-// netpoll.go:605-615  The three timer callbacks; arg is the pollDesc.
+// The three timer callbacks (netpoll.go:605, :609, :613); arg is the pollDesc.
 void netpollDeadline(void* arg, uintptr_t seq) {
   netpolldeadlineimpl(static_cast<pollDesc*>(arg), seq, true, true);  // netpoll.go:606
 }
@@ -414,25 +426,26 @@ void netpollWriteDeadline(void* arg, uintptr_t seq) {
 // at a time from memory that is never returned: epoll may still hold a
 // closed descriptor's pollDesc pointer, so the memory must stay one.
 pollDesc* pollCache::alloc() {
-  runtime::lock(&lock);  // netpoll.go:618
-  if (first == nullptr) {  // netpoll.go:619
+  runtime::lock(&lock);                             // netpoll.go:618
+  if (first == nullptr) {                           // netpoll.go:619
     constexpr uintptr_t pdSize = sizeof(pollDesc);  // netpoll.go:620
     uintptr_t n = pollBlockSize / pdSize;           // netpoll.go:621
     if (n == 0) n = 1;                              // netpoll.go:622-624
     // netpoll.go:627  Go's persistentalloc; ours maps fresh zeroed pages.
-    mmapResult mem = sysMmap(nullptr, n * pdSize, 3 /* PROT_READ|WRITE */,
-                             0x22 /* MAP_PRIVATE|ANON */, -1, 0);
+    mmapResult mem =
+        sysMmap(nullptr, n * pdSize, 3 /* PROT_READ|WRITE */, 0x22 /* MAP_PRIVATE|ANON */, -1, 0);
     if (mem.p == nullptr) throw_("runtime: cannot allocate memory");
-    for (uintptr_t i = 0; i < n; i++) {                                      // netpoll.go:628
+    for (uintptr_t i = 0; i < n; i++) {                                        // netpoll.go:628
       pollDesc* pd = new (static_cast<char*>(mem.p) + i * pdSize) pollDesc();  // netpoll.go:629
-      pd->link = first;                                                       // netpoll.go:630
-      first = pd;                                                             // netpoll.go:631
+      pd->link = first;                                                        // netpoll.go:630
+      first = pd;                                                              // netpoll.go:631
     }
   }
-  pollDesc* pd = first;      // netpoll.go:634
-  first = pd->link;          // netpoll.go:635
-  runtime::unlock(&lock);    // netpoll.go:637
-  return pd;                 // netpoll.go:638
+  pollDesc* pd = first;  // netpoll.go:634
+  first = pd->link;      // netpoll.go:635
+  // netpoll.go:636 left out: lockInit, as in netpollGenericInit.
+  runtime::unlock(&lock);  // netpoll.go:637
+  return pd;               // netpoll.go:638
 }
 
 }  // namespace runtime

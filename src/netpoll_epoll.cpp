@@ -14,9 +14,9 @@
 
 namespace runtime {
 
-int32_t epfd = -1;                           // netpoll_epoll.go:25  epoll descriptor
-uintptr_t netpollBreakRd, netpollBreakWr;     // netpoll_epoll.go:27  for netpollBreak
-std::atomic<uint32_t> netpollWakeSig;         // netpoll_epoll.go:29  avoids duplicate breaks
+int32_t epfd = -1;                         // netpoll_epoll.go:25  epoll descriptor
+uintptr_t netpollBreakRd, netpollBreakWr;  // netpoll_epoll.go:27  for netpollBreak
+std::atomic<uint32_t> netpollWakeSig;      // netpoll_epoll.go:29  avoids duplicate breaks
 
 // netpoll_epoll.go:32  Make the epoll set and the break pipe; once.
 void netpollinit() {
@@ -24,15 +24,15 @@ void netpollinit() {
   if (epfd < 0) {                       // netpoll_epoll.go:34
     // netpoll_epoll.go:35  Kernels before 2.6.27 have no epoll_create1.
     epfd = epollcreate(1024);
-    if (epfd < 0) {                                             // netpoll_epoll.go:36
-      print("runtime: epollcreate failed with %d\n", -epfd);    // netpoll_epoll.go:37
-      throw_("runtime: netpollinit failed");                    // netpoll_epoll.go:38
+    if (epfd < 0) {                                           // netpoll_epoll.go:36
+      print("runtime: epollcreate failed with %d\n", -epfd);  // netpoll_epoll.go:37
+      throw_("runtime: netpollinit failed");                  // netpoll_epoll.go:38
     }
     closeonexec(epfd);  // netpoll_epoll.go:40
   }
   int32_t r, w;
-  int32_t errno_ = nonblockingPipe(&r, &w);  // netpoll_epoll.go:42
-  if (errno_ != 0) {                         // netpoll_epoll.go:43
+  int32_t errno_ = nonblockingPipe(&r, &w);            // netpoll_epoll.go:42
+  if (errno_ != 0) {                                   // netpoll_epoll.go:43
     print("runtime: pipe failed with %d\n", -errno_);  // netpoll_epoll.go:44
     throw_("runtime: pipe failed");                    // netpoll_epoll.go:45
   }
@@ -42,10 +42,10 @@ void netpollinit() {
   // netpollBreakRd, which no pollDesc can have: that is how netpoll tells
   // the pipe from a real descriptor.
   epolldata_set(&ev, &netpollBreakRd);
-  errno_ = epollctl(epfd, EPOLL_CTL_ADD_, r, &ev);          // netpoll_epoll.go:51
-  if (errno_ != 0) {                                        // netpoll_epoll.go:52
-    print("runtime: epollctl failed with %d\n", -errno_);   // netpoll_epoll.go:53
-    throw_("runtime: epollctl failed");                     // netpoll_epoll.go:54
+  errno_ = epollctl(epfd, EPOLL_CTL_ADD_, r, &ev);         // netpoll_epoll.go:51
+  if (errno_ != 0) {                                       // netpoll_epoll.go:52
+    print("runtime: epollctl failed with %d\n", -errno_);  // netpoll_epoll.go:53
+    throw_("runtime: epollctl failed");                    // netpoll_epoll.go:54
   }
   netpollBreakRd = static_cast<uintptr_t>(r);  // netpoll_epoll.go:56
   netpollBreakWr = static_cast<uintptr_t>(w);  // netpoll_epoll.go:57
@@ -54,7 +54,8 @@ void netpollinit() {
 
 // netpoll_epoll.go:60
 bool netpollIsPollDescriptor(uintptr_t fd) {
-  return fd == static_cast<uintptr_t>(epfd) || fd == netpollBreakRd || fd == netpollBreakWr;
+  return fd == static_cast<uintptr_t>(epfd) || fd == netpollBreakRd ||
+         fd == netpollBreakWr;  // netpoll_epoll.go:61
 }
 
 // netpoll_epoll.go:64  Register fd: readable, writable, peer hang-up,
@@ -63,8 +64,8 @@ int32_t netpollopen(uintptr_t fd, pollDesc* pd) {
   epollevent ev{};                                            // netpoll_epoll.go:65
   ev.events = EPOLLIN_ | EPOLLOUT_ | EPOLLRDHUP_ | EPOLLET_;  // netpoll_epoll.go:66
   epolldata_set(&ev, pd);                                     // netpoll_epoll.go:67
-  if (netpolltrace) tracef("netpollopen(fd %lu): epollctl ADD IN|OUT|RDHUP|ET\n",
-                           static_cast<unsigned long>(fd));
+  if (netpolltrace)
+    tracef("netpollopen(fd %lu): epollctl ADD IN|OUT|RDHUP|ET\n", static_cast<unsigned long>(fd));
   return -epollctl(epfd, EPOLL_CTL_ADD_, static_cast<int32_t>(fd), &ev);  // netpoll_epoll.go:68
 }
 
@@ -89,8 +90,9 @@ void netpollBreak() {
       char b = 0;                                             // netpoll_epoll.go:84
       int32_t n = write(netpollBreakWr, &b, 1);               // netpoll_epoll.go:85
       if (n == 1) {                                           // netpoll_epoll.go:86
-        if (netpolltrace) tracef("netpollBreak: wrote 1 byte to fd %lu\n",
-                                 static_cast<unsigned long>(netpollBreakWr));
+        if (netpolltrace)
+          tracef("netpollBreak: wrote 1 byte to fd %lu\n",
+                 static_cast<unsigned long>(netpollBreakWr));
         break;  // netpoll_epoll.go:87
       }
       if (n == -EINTR_) continue;  // netpoll_epoll.go:89-91
@@ -105,26 +107,27 @@ void netpollBreak() {
 // -1 blocks, 0 polls, anything under a millisecond rounds up to 1 ms (a
 // 0 would spin), and the longest wait is capped at 1e9 ms, about 11.5 days.
 int32_t netpollWaitms(int64_t delay) {
-  int32_t waitms;                                         // netpoll_epoll.go:110
-  if (delay < 0)                                          // netpoll_epoll.go:111
-    waitms = -1;                                          // netpoll_epoll.go:112
-  else if (delay == 0)                                    // netpoll_epoll.go:113
-    waitms = 0;                                           // netpoll_epoll.go:114
-  else if (delay < 1000000)                               // netpoll_epoll.go:115
-    waitms = 1;                                           // netpoll_epoll.go:116
-  else if (delay < 1000000000000000)                      // netpoll_epoll.go:117
-    waitms = static_cast<int32_t>(delay / 1000000);       // netpoll_epoll.go:118
-  else                                                    // netpoll_epoll.go:119
-    waitms = 1000000000;                                  // netpoll_epoll.go:122
+  int32_t waitms;                                    // netpoll_epoll.go:110
+  if (delay < 0)                                     // netpoll_epoll.go:111
+    waitms = -1;                                     // netpoll_epoll.go:112
+  else if (delay == 0)                               // netpoll_epoll.go:113
+    waitms = 0;                                      // netpoll_epoll.go:114
+  else if (delay < 1000000)                          // netpoll_epoll.go:115
+    waitms = 1;                                      // netpoll_epoll.go:116
+  else if (delay < 1000000000000000)                 // netpoll_epoll.go:117
+    waitms = static_cast<int32_t>(delay / 1000000);  // netpoll_epoll.go:118
+  else                                               // netpoll_epoll.go:119
+    waitms = 1000000000;                             // netpoll_epoll.go:122
   return waitms;
 }
 
 // netpoll_epoll.go:162-168  Which semaphores an event wakes: hang-ups and
 // errors wake both, so the reader and the writer each find out.
 int32_t netpollMode(uint32_t events) {
-  int32_t mode = 0;                                                          // netpoll_epoll.go:162
-  if (events & (EPOLLIN_ | EPOLLRDHUP_ | EPOLLHUP_ | EPOLLERR_)) mode += 'r';  // :163-165
-  if (events & (EPOLLOUT_ | EPOLLHUP_ | EPOLLERR_)) mode += 'w';             // :166-168
+  int32_t mode = 0;  // netpoll_epoll.go:162
+  if (events & (EPOLLIN_ | EPOLLRDHUP_ | EPOLLHUP_ | EPOLLERR_))
+    mode += 'r';                                                  // netpoll_epoll.go:163-165
+  if (events & (EPOLLOUT_ | EPOLLHUP_ | EPOLLERR_)) mode += 'w';  // netpoll_epoll.go:166-168
   return mode;
 }
 
@@ -134,8 +137,11 @@ const char* evname(uint32_t e, char* buf, size_t n) {
   const struct {
     uint32_t bit;
     const char* name;
-  } names[] = {{EPOLLIN_, "IN"},   {EPOLLOUT_, "OUT"}, {EPOLLRDHUP_, "RDHUP"},
-               {EPOLLHUP_, "HUP"}, {EPOLLERR_, "ERR"}};
+  } names[] = {{EPOLLIN_, "IN"},
+               {EPOLLOUT_, "OUT"},
+               {EPOLLRDHUP_, "RDHUP"},
+               {EPOLLHUP_, "HUP"},
+               {EPOLLERR_, "ERR"}};
   size_t len = 0;
   for (auto& x : names)
     if (e & x.bit) len += snprintf(buf + len, n - len, "%s%s", len ? "|" : "", x.name);
@@ -150,20 +156,20 @@ const char* modestr(int32_t mode) {
 // (delay == 0), or up to delay ns; return the goroutines that became
 // runnable.
 gList netpoll(int64_t delay) {
-  if (epfd == -1) return gList{};    // netpoll_epoll.go:107-109
+  if (epfd == -1) return gList{};         // netpoll_epoll.go:107-109
   int32_t waitms = netpollWaitms(delay);  // netpoll_epoll.go:110-123
   epollevent events[128];                 // netpoll_epoll.go:124
   if (netpolltrace)
     tracef("netpoll(delay=%lld) waitms=%d\n", static_cast<long long>(delay), waitms);
-retry:  // netpoll_epoll.go:125
+retry:                                                   // netpoll_epoll.go:125
   int32_t n = epollwait(epfd, &events[0], 128, waitms);  // netpoll_epoll.go:126
   if (netpolltrace) tracef("epollwait(epfd=%d, nev=128, timeout=%d) = %d\n", epfd, waitms, n);
-  if (n < 0) {                                           // netpoll_epoll.go:127
-    if (n != -EINTR_) {                                  // netpoll_epoll.go:128
+  if (n < 0) {                                                          // netpoll_epoll.go:127
+    if (n != -EINTR_) {                                                 // netpoll_epoll.go:128
       print("runtime: epollwait on fd %d failed with %d\n", epfd, -n);  // netpoll_epoll.go:129
       throw_("runtime: netpoll failed");                                // netpoll_epoll.go:130
     }
-    // netpoll_epoll.go:132-136  A timed sleep cut short by a signal
+    // netpoll_epoll.go:134-135  A timed sleep cut short by a signal
     // returns, so the caller recomputes how long to sleep; an unbounded one
     // simply waits again.
     if (waitms > 0) return gList{};
@@ -174,26 +180,28 @@ retry:  // netpoll_epoll.go:125
     epollevent* ev = &events[i];     // netpoll_epoll.go:141
     if (ev->events == 0) continue;   // netpoll_epoll.go:142-144
 
-    if (epolldata_get(ev) == &netpollBreakRd) {  // netpoll_epoll.go:146
-      if (ev->events != EPOLLIN_) {              // netpoll_epoll.go:147
+    if (epolldata_get(ev) == &netpollBreakRd) {                          // netpoll_epoll.go:146
+      if (ev->events != EPOLLIN_) {                                      // netpoll_epoll.go:147
         print("runtime: netpoll: break fd ready for %u\n", ev->events);  // netpoll_epoll.go:148
-        throw_("runtime: netpoll: break fd ready for something unexpected");  // netpoll_epoll.go:149
+        throw_(
+            "runtime: netpoll: break fd ready for something unexpected");  // netpoll_epoll.go:149
       }
       if (delay != 0) {  // netpoll_epoll.go:151
-        // netpoll_epoll.go:152-154  A non-blocking poll may see the byte
+        // A non-blocking poll may see the byte
         // meant for a blocked one: only a blocking poll drains it.
-        char tmp[16];                                                // netpoll_epoll.go:155
-        int32_t got = read(static_cast<int32_t>(netpollBreakRd), tmp, sizeof tmp);  // :156
-        netpollWakeSig.store(0);                                     // netpoll_epoll.go:157
-        if (netpolltrace) tracef("netpoll: break fd %lu drained (%d byte%s)\n",
-                                 static_cast<unsigned long>(netpollBreakRd), got,
-                                 got == 1 ? "" : "s");
+        char tmp[16];  // netpoll_epoll.go:155
+        int32_t got =
+            read(static_cast<int32_t>(netpollBreakRd), tmp, sizeof tmp);  // netpoll_epoll.go:156
+        netpollWakeSig.store(0);                                          // netpoll_epoll.go:157
+        if (netpolltrace)
+          tracef("netpoll: break fd %lu drained (%d byte%s)\n",
+                 static_cast<unsigned long>(netpollBreakRd), got, got == 1 ? "" : "s");
       }
       continue;  // netpoll_epoll.go:159
     }
 
-    int32_t mode = netpollMode(ev->events);  // netpoll_epoll.go:162-168
-    if (mode != 0) {                         // netpoll_epoll.go:169
+    int32_t mode = netpollMode(ev->events);                  // netpoll_epoll.go:162-168
+    if (mode != 0) {                                         // netpoll_epoll.go:169
       auto* pd = static_cast<pollDesc*>(epolldata_get(ev));  // netpoll_epoll.go:170
 #ifdef __SANITIZE_THREAD__
       __tsan_acquire(pd);  // pairs with the release before netpollopen

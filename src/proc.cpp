@@ -94,19 +94,19 @@ void mcall(g* (*fn)(g*)) {
   sanitizer_after_switch(fake);
 }
 
-void dropg(m* mp) {  // proc.go:3256
+void dropg(m* mp) {  // proc.go:3262
   mp->curg->mp = nullptr;
   mp->curg = nullptr;
 }
 
-// proc.go:5695  mput: put mp on the idle list; sched.lock held.
+// proc.go:5538  mput: put mp on the idle list; sched.lock held.
 void mput(m* mp) {
   mp->schedlink = sched.midle;
   sched.midle = mp;
   sched.nmidle++;
 }
 
-// proc.go:5710  mget: an idle M, or nullptr; sched.lock held.
+// proc.go:5552  mget: an idle M, or nullptr; sched.lock held.
 m* mget() {
   m* mp = sched.midle;
   if (mp) {
@@ -124,14 +124,13 @@ void stopm(m* mp) {
   // us is not lost: it either sees us idle or we see its g.
   // Likewise a timer added while no M polls: its wakeNetPoller found no
   // one to wake, so we go and become the poller instead of sleeping.
-  if (sched.runqsize != 0 || sched.done ||
-      (nextTimerWhen() != 0 && sched.lastpoll.load() != 0)) {
+  if (sched.runqsize != 0 || sched.done || (nextTimerWhen() != 0 && sched.lastpoll.load() != 0)) {
     unlock(&sched.lock);
     return;
   }
   noteclear(&mp->park);
-  mput(mp);             // proc.go:2245
-  unlock(&sched.lock);  // proc.go:2246
+  mput(mp);              // proc.go:2245
+  unlock(&sched.lock);   // proc.go:2246
   notesleep(&mp->park);  // proc.go:2247  mPark
 }
 
@@ -149,7 +148,8 @@ void wakep() {
     netpollBreak();
 }
 
-// proc.go:5824  globrunqput and globrunqget, sched.lock held.
+// proc.go:5568, :5603  globrunqput and globrunqget, sched.lock held.  Go's
+// globrunqget takes a batch for the P's local queue; without Ps, one g.
 void globrunqput(g* gp) {
   sched.runq.pushBack(gp);
   sched.runqsize++;
@@ -163,24 +163,24 @@ g* globrunqget() {
 // proc.go:843  Make a waiting g runnable and wake someone to run it.
 void ready(g* gp) {
   if (gp->atomicstatus.load() != Gwaiting) throw_("bad g->status in ready");  // proc.go:852-855
-  casgstatus(gp, Gwaiting, Grunnable);  // proc.go:858
-  lock(&sched.lock);  // Go: runqput on this P's local queue (proc.go:859)
+  casgstatus(gp, Gwaiting, Grunnable);                                        // proc.go:859
+  lock(&sched.lock);  // Go: runqput on this P's local queue (proc.go:860)
   globrunqput(gp);
   unlock(&sched.lock);
-  wakep();  // proc.go:860
+  wakep();  // proc.go:861
 }
 
 // proc.go:3341  On g0 after gp called gopark: gp is waiting; run the
 // commit function, and if it says no, run gp again straight away.
 g* park_m(g* gp) {
   m* mp = getm();
-  casgstatus(gp, Grunning, Gwaiting);  // proc.go:3348
-  dropg(mp);                           // proc.go:3349
-  if (auto fn = mp->waitunlockf) {     // proc.go:3351
-    bool ok = fn(gp, mp->waitlock);    // proc.go:3352
-    mp->waitunlockf = nullptr;         // proc.go:3353
-    mp->waitlock = nullptr;            // proc.go:3354
-    if (!ok) {                         // proc.go:3355
+  casgstatus(gp, Grunning, Gwaiting);       // proc.go:3348
+  dropg(mp);                                // proc.go:3349
+  if (auto fn = mp->waitunlockf) {          // proc.go:3351
+    bool ok = fn(gp, mp->waitlock);         // proc.go:3352
+    mp->waitunlockf = nullptr;              // proc.go:3353
+    mp->waitlock = nullptr;                 // proc.go:3354
+    if (!ok) {                              // proc.go:3355
       casgstatus(gp, Gwaiting, Grunnable);  // proc.go:3359
       return gp;                            // proc.go:3360  execute(gp, true)
     }
@@ -204,11 +204,12 @@ void gfput(g* gp) {
 // proc.go:3480  On g0 after gp returned from its function.
 g* goexit0(g* gp) {
   m* mp = getm();
-  casgstatus(gp, Grunning, Gdead);  // proc.go:3484
+  casgstatus(gp, Grunning, Gdead);    // proc.go:3484
   gp->waitreason = waitReason::zero;  // proc.go:3498
   dropg(mp);                          // proc.go:3513
   if (gp == main_g) {
-    // Go: main.main returned, so runtime.main calls exit(0) (proc.go:277).
+    // Go: main.main returned, so runtime.main calls exit(0), and the
+    // process ends.
     // We stop the Ms instead and let run() return.
     lock(&sched.lock);
     sched.done = true;
@@ -228,12 +229,12 @@ g* goexit0(g* gp) {
 g* malg() {
   uintptr_t gsize = (sizeof(g) + 63) & ~uintptr_t{63};
   uintptr_t total = kGuardSize + kStackSize + gsize;
-  mmapResult r = sysMmap(nullptr, total, 3 /* PROT_READ|WRITE */, 0x22 /* MAP_PRIVATE|ANON */,
-                         -1, 0);
+  mmapResult r =
+      sysMmap(nullptr, total, 3 /* PROT_READ|WRITE */, 0x22 /* MAP_PRIVATE|ANON */, -1, 0);
   if (r.p == nullptr) throw_("runtime: cannot allocate goroutine stack");
   auto base = reinterpret_cast<uintptr_t>(r.p);
-  mmapResult guard = sysMmap(r.p, kGuardSize, 0 /* PROT_NONE */,
-                             0x32 /* MAP_PRIVATE|ANON|FIXED */, -1, 0);
+  mmapResult guard =
+      sysMmap(r.p, kGuardSize, 0 /* PROT_NONE */, 0x32 /* MAP_PRIVATE|ANON|FIXED */, -1, 0);
   if (guard.p != r.p) throw_("runtime: cannot map stack guard page");
   g* gp = new (reinterpret_cast<void*>(base + kGuardSize + kStackSize)) g();
   gp->stack_lo = base + kGuardSize;
@@ -241,7 +242,7 @@ g* malg() {
 #ifdef __SANITIZE_THREAD__
   gp->tsan_fiber = __tsan_create_fiber(0);
 #endif
-  lock(&allglock);  // proc.go:4090  allgadd
+  lock(&allglock);  // as allgadd does: every g, for tracebacks and gdb
   gp->alllink = allg_head;
   allg_head = gp;
   unlock(&allglock);
@@ -285,12 +286,12 @@ void casgstatus(g* gp, uint32_t oldval, uint32_t newval) {
 // keeps it parked until goready; false runs it again at once.
 void gopark(bool (*unlockf)(g*, void*), void* lock_, waitReason reason) {
   m* mp = getm();
-  g* gp = mp->curg;                                                  // proc.go:351
+  g* gp = mp->curg;                                                         // proc.go:351
   if (gp->atomicstatus.load() != Grunning) throw_("gopark: bad g status");  // proc.go:352-355
-  mp->waitlock = lock_;                                              // proc.go:356
-  mp->waitunlockf = unlockf;                                         // proc.go:357
-  gp->waitreason = reason;                                           // proc.go:358
-  mcall(park_m);                                                     // proc.go:363
+  mp->waitlock = lock_;                                                     // proc.go:356
+  mp->waitunlockf = unlockf;                                                // proc.go:357
+  gp->waitreason = reason;                                                  // proc.go:358
+  mcall(park_m);                                                            // proc.go:363
 }
 
 // proc.go:3366  goschedImpl, on g0: back of the run queue.
@@ -314,11 +315,11 @@ void goready(g* gp) { ready(gp); }  // proc.go:374
 // goroutine_start with goexit+1 as the return address: Go's gostartcall
 // (sys_x86.go:17) does the same.
 g* newproc1(void (*fn)(void*), void* arg, bool is_main) {
-  g* newg = is_main ? nullptr : gfget();  // proc.go:4124
-  if (newg == nullptr) newg = malg();     // proc.go:4125-4130
+  g* newg = is_main ? nullptr : gfget();  // proc.go:4121
+  if (newg == nullptr) newg = malg();     // proc.go:4122-4125
   newg->fn = fn;
   newg->arg = arg;
-  newg->goid = static_cast<int64_t>(++sched.goidgen);  // proc.go:4168
+  newg->goid = static_cast<int64_t>(++sched.goidgen);  // proc.go:4187  (Go hands out batches per P)
   newg->waitfd = 0;
   newg->waitmode = 0;
 #ifdef __SANITIZE_ADDRESS__
@@ -330,18 +331,18 @@ g* newproc1(void (*fn)(void*), void* arg, bool is_main) {
   auto* sp = reinterpret_cast<uintptr_t*>(newg->stack_hi);
   *--sp = 0;  // two zero words: the end of every backtrace
   *--sp = 0;
-  *--sp = reinterpret_cast<uintptr_t>(goexit) + 1;  // goroutine_start's return address
-  *--sp = reinterpret_cast<uintptr_t>(gostart);     // where gosave_gogo's ret lands
-  *--sp = 0;                                         // rbp: no caller frame
-  *--sp = 0;                                         // rbx
+  *--sp = reinterpret_cast<uintptr_t>(goexit) + 1;       // goroutine_start's return address
+  *--sp = reinterpret_cast<uintptr_t>(gostart);          // where gosave_gogo's ret lands
+  *--sp = 0;                                             // rbp: no caller frame
+  *--sp = 0;                                             // rbx
   *--sp = reinterpret_cast<uintptr_t>(goroutine_start);  // r12
   *--sp = reinterpret_cast<uintptr_t>(newg);             // r13
   *--sp = 0;                                             // r14
   *--sp = 0;                                             // r15
-  *--sp = uintptr_t{0x037f} << 32 | 0x1f80;  // x87 control word, MXCSR: the defaults
+  *--sp = uintptr_t{0x037f} << 32 | 0x1f80;              // x87 control word, MXCSR: the defaults
   newg->sched.sp = reinterpret_cast<uintptr_t>(sp);
   uint32_t st = newg->atomicstatus.load();
-  casgstatus(newg, st, Grunnable);  // proc.go:4171  from Gidle or Gdead
+  casgstatus(newg, st, Grunnable);  // proc.go:4176  from Gidle or Gdead
   if (!is_main) sched.ngsys.fetch_add(1);
   return newg;
 }
@@ -366,10 +367,10 @@ extern "C" void goexit1() {
 // awake at that time.  If an M is blocked in netpoll past `when` (or
 // forever), break it out so it recomputes its sleep.
 void wakeNetPoller(int64_t when) {
-  if (sched.lastpoll.load() == 0) {                     // proc.go:3079
-    int64_t pollerPollUntil = sched.pollUntil.load();   // proc.go:3084
+  if (sched.lastpoll.load() == 0) {                      // proc.go:3079
+    int64_t pollerPollUntil = sched.pollUntil.load();    // proc.go:3084
     if (pollerPollUntil == 0 || pollerPollUntil > when)  // proc.go:3085
-      netpollBreak();                                   // proc.go:3086
+      netpollBreak();                                    // proc.go:3086
   } else {
     wakep();  // proc.go:3092  no poller: wake an M to become one
   }
@@ -381,14 +382,14 @@ void injectglist(gList* glist) {
   if (glist->empty()) return;  // proc.go:3122-3124
   int n = 0;
   lock(&sched.lock);
-  for (g* gp = glist->pop(); gp; gp = glist->pop()) {  // proc.go:3137-3141
-    casgstatus(gp, Gwaiting, Grunnable);                // proc.go:3140
-    globrunqput(gp);                                    // proc.go:3161  globrunqputbatch
+  for (g* gp = glist->pop(); gp; gp = glist->pop()) {  // proc.go:3136
+    casgstatus(gp, Gwaiting, Grunnable);               // proc.go:3139
+    globrunqput(gp);                                   // proc.go:3157  globrunqputbatch
     n++;
   }
   m* wake[kMaxM];
   int nwake = 0;
-  while (n-- > 0 && sched.midle) wake[nwake++] = mget();  // proc.go:3149-3153  startIdle
+  while (n-- > 0 && sched.midle) wake[nwake++] = mget();  // proc.go:3149-3151  startIdle
   unlock(&sched.lock);
   for (int i = 0; i < nwake; i++) notewakeup(&wake[i]->park);
 }
@@ -399,20 +400,20 @@ namespace {
 // nullptr once the main goroutine has finished.
 g* findRunnable() {
   m* mp = getm();
-top:                                        // proc.go:2568
+top:  // proc.go:2568
   if (sched.done) return nullptr;
   int64_t now = nanotime();
-  int64_t pollUntil = checkTimers(now);     // proc.go:2584  run due timers
+  int64_t pollUntil = checkTimers(now);  // proc.go:2582  run due timers
 
-  lock(&sched.lock);                        // proc.go:2622  the global queue
-  g* gp = globrunqget();                    // proc.go:2623
-  unlock(&sched.lock);                      // proc.go:2624
-  if (gp) return gp;                        // proc.go:2625-2627
+  lock(&sched.lock);      // proc.go:2631  the global queue
+  g* gp = globrunqget();  // proc.go:2632
+  unlock(&sched.lock);    // proc.go:2633
+  if (gp) return gp;      // proc.go:2634-2636
 
   // proc.go:2646  Poll the network without blocking, if anyone is waiting
   // on it and no other M is already blocked in it.
   if (netpollinited() && netpollWaiters.load() > 0 && sched.lastpoll.load() != 0) {
-    gList list = netpoll(0);                // proc.go:2647
+    gList list = netpoll(0);  // proc.go:2647
     if (!list.empty()) {
       gp = list.pop();                      // proc.go:2648
       injectglist(&list);                   // proc.go:2649
@@ -425,7 +426,7 @@ top:                                        // proc.go:2568
   // until I/O is ready or the next timer is due.  lastpoll == 0 marks it.
   if (netpollinited() && (netpollWaiters.load() > 0 || pollUntil != 0) &&
       sched.lastpoll.exchange(0) != 0) {
-    sched.pollUntil.store(pollUntil);       // proc.go:2817
+    sched.pollUntil.store(pollUntil);  // proc.go:2817
     // Not in Go, whose idle Ps close these races: now that lastpoll == 0
     // tells ready() and wakeNetPoller to break us out, look once more for
     // work or a timer that arrived since we looked; else it could wait
@@ -438,11 +439,11 @@ top:                                        // proc.go:2568
       sched.lastpoll.store(nanotime());
       goto top;
     }
-    now = nanotime();                       // proc.go:2825
-    int64_t delay = -1;                     // proc.go:2826
-    if (pollUntil != 0) {                   // proc.go:2827
-      delay = pollUntil - now;              // proc.go:2828
-      if (delay < 0) delay = 0;             // proc.go:2829-2831
+    now = nanotime();            // proc.go:2825
+    int64_t delay = -1;          // proc.go:2826
+    if (pollUntil != 0) {        // proc.go:2827
+      delay = pollUntil - now;   // proc.go:2828
+      if (delay < 0) delay = 0;  // proc.go:2829-2831
     }
     gList list = netpoll(delay);            // proc.go:2837  block until new work is available
     sched.pollUntil.store(0);               // proc.go:2838
@@ -453,11 +454,11 @@ top:                                        // proc.go:2568
       casgstatus(gp, Gwaiting, Grunnable);  // proc.go:2856
       return gp;                            // proc.go:2860
     }
-    goto top;  // proc.go:2866
-  } else if (pollUntil != 0 && netpollinited()) {       // proc.go:2868
-    int64_t pollerPollUntil = sched.pollUntil.load();   // proc.go:2869
+    goto top;                                                 // proc.go:2866
+  } else if (pollUntil != 0 && netpollinited()) {             // proc.go:2868
+    int64_t pollerPollUntil = sched.pollUntil.load();         // proc.go:2869
     if (pollerPollUntil == 0 || pollerPollUntil > pollUntil)  // proc.go:2870
-      netpollBreak();                                   // proc.go:2871
+      netpollBreak();                                         // proc.go:2871
   }
   stopm(mp);  // proc.go:2874
   goto top;   // proc.go:2875
@@ -472,7 +473,7 @@ void execute(g* gp) {
     mp->curg = gp;                        // proc.go:2530
     gp->mp = mp;                          // proc.go:2531
     casgstatus(gp, Grunnable, Grunning);  // proc.go:2532
-    gogo(mp, gp);                         // proc.go:2558
+    gogo(mp, gp);                         // proc.go:2554
     auto fn = mp->mcallfn;                // asm_amd64.s:447-448  call fn(g) on g0
     mp->mcallfn = nullptr;
     gp = fn(gp);
@@ -482,9 +483,9 @@ void execute(g* gp) {
 // proc.go:3185  One M's life: find a g, run it, repeat.
 void schedule() {
   for (;;) {
-    g* gp = findRunnable();  // proc.go:3236
+    g* gp = findRunnable();  // proc.go:3214
     if (gp == nullptr) return;
-    execute(gp);  // proc.go:3276
+    execute(gp);  // proc.go:3252
   }
 }
 
@@ -524,7 +525,7 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
   }
   if (nprocs > kMaxM) nprocs = kMaxM;
   sched.done = false;
-  sched.lastpoll.store(nanotime());  // proc.go:675 (schedinit): "not polling"
+  sched.lastpoll.store(nanotime());  // proc.go:717 (schedinit): "not polling"
   sched.pollUntil.store(0);
   sched.midle = nullptr;
   sched.nmidle = 0;

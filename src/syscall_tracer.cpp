@@ -1,5 +1,5 @@
-// syscall_tracer.cpp - see include/tour/syscall_tracer.h.
-#include "tour/syscall_tracer.h"
+// syscall_tracer.cpp - see include/tools/syscall_tracer.h.
+#include "tools/syscall_tracer.h"
 
 #include <sys/ptrace.h>
 #include <sys/syscall.h>

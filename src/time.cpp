@@ -52,8 +52,8 @@ void siftdown(int32_t i) {  // time.go's siftdownTimer, binary
 void grow() {
   int32_t ncap = heapcap ? heapcap * 2 : 512;
   uintptr_t bytes = static_cast<uintptr_t>(ncap) * sizeof(timer*);
-  mmapResult r = sysMmap(nullptr, bytes, 3 /* PROT_READ|WRITE */, 0x22 /* MAP_PRIVATE|ANON */,
-                         -1, 0);
+  mmapResult r =
+      sysMmap(nullptr, bytes, 3 /* PROT_READ|WRITE */, 0x22 /* MAP_PRIVATE|ANON */, -1, 0);
   if (r.p == nullptr) throw_("runtime: cannot allocate timer heap");
   if (heap) {
     std::memcpy(r.p, heap, heaplen * sizeof(timer*));
@@ -67,7 +67,7 @@ void grow() {
 void doaddtimer(timer* t) {
   if (t->index >= 0) throw_("doaddtimer: timer already in heap");
   if (heaplen == heapcap) grow();
-  t->index = heaplen;  // time.go:300
+  t->index = heaplen;   // time.go:300
   heap[heaplen++] = t;  // time.go:301
   siftup(t->index);     // time.go:302
 }
@@ -88,7 +88,7 @@ void dodeltimer(timer* t) {
 
 // time.go:256  Add a timer that fires at t->when.
 void addtimer(timer* t) {
-  if (t->when <= 0) throw_("timer when must be positive");        // time.go:260-262
+  if (t->when <= 0) throw_("timer when must be positive");         // time.go:260-262
   if (t->period < 0) throw_("timer period must be non-negative");  // time.go:263-265
   // time.go:292-294: timers rely on the network poller: it is what an M
   // sleeps in until the next timer is due.
@@ -136,7 +136,9 @@ bool modtimer(timer* t, int64_t when, int64_t period, void (*f)(void*, uintptr_t
 }
 
 // time.go:553
-bool resettimer(timer* t, int64_t when) { return modtimer(t, when, t->period, t->f, t->arg, t->seq); }
+bool resettimer(timer* t, int64_t when) {
+  return modtimer(t, when, t->period, t->f, t->arg, t->seq);
+}
 
 // proc.go:3279 with time.go's runtimer and runOneTimer (time.go:773, :840):
 // run every timer due by now, each outside the lock, as Go runs them on the
@@ -145,13 +147,14 @@ int64_t checkTimers(int64_t now) {
   lock(&timersLock);
   while (heaplen > 0 && heap[0]->when <= now) {
     timer* t = heap[0];
-    auto f = t->f;  // time.go:849
-    void* arg = t->arg;  // time.go:850
+    auto f = t->f;           // time.go:849
+    void* arg = t->arg;      // time.go:850
     uintptr_t seq = t->seq;  // time.go:851
-    dodeltimer(t);  // time.go:867  period 0: out of the heap
-    unlock(&timersLock);  // time.go:882
-    if (netpolltrace) tracef("timer fired: when=%lld seq=%lu\n", static_cast<long long>(t->when),
-                             static_cast<unsigned long>(seq));
+    dodeltimer(t);           // time.go:867  period 0: out of the heap
+    unlock(&timersLock);     // time.go:882
+    if (netpolltrace)
+      tracef("timer fired: when=%lld seq=%lu\n", static_cast<long long>(t->when),
+             static_cast<unsigned long>(seq));
     f(arg, seq);  // time.go:884
     lock(&timersLock);
   }

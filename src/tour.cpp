@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "runtime/sys_linux_amd64.h"
-#include "tour/syscall_tracer.h"
+#include "tools/syscall_tracer.h"
 
 namespace rt = runtime;
 

@@ -1,12 +1,11 @@
 // `make run`'s demo, run as a user would run it, with the trace on: every
 // step the demo promises shows up, and it exits 0.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <array>
 #include <cstdio>
 #include <string>
-
-#include <unistd.h>
-
-#include <gtest/gtest.h>
 
 namespace {
 std::string sibling(const char* name) {
@@ -34,10 +33,10 @@ TEST(Demo, TracedRunShowsParkWakeBreakAndTimeout) {
   std::string out = run("NETPOLLTRACE=1 NETPOLL_PROCS=2 timeout 60 " + demo + " 2>&1", &st);
   EXPECT_EQ(st, 0) << out;
   for (const char* want :
-       {"netpollinit: epfd=", "netpoll(delay=-1) waitms=-1", "epollwait(epfd=", "events=",
-        "netpollunblock(fd ", ": G", "parked (pdWait -> G", "netpollBreak: wrote 1 byte",
-        "drained (1 byte)", "read returned \"i/o timeout\"", "every echo matched",
-        "goroutines still alive: 0"})
+       {"netpollinit: epfd=", "netpoll(delay=-1) waitms=-1",
+        "epollwait(epfd=", "events=", "netpollunblock(fd ", ": G", "parked (pdWait -> G",
+        "netpollBreak: wrote 1 byte", "drained (1 byte)", "read returned \"i/o timeout\"",
+        "every echo matched", "goroutines still alive: 0"})
     EXPECT_NE(out.find(want), std::string::npos) << "missing: " << want;
 }
 

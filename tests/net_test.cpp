@@ -1,6 +1,8 @@
 // The net layer on the runtime, end to end: goroutines that read an empty
 // socket park on its pollDesc and are woken by netpoll; deadlines, closes,
 // resets and a full descriptor table come back as errors, not crashes.
+#include "net/net.h"
+
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -12,7 +14,6 @@
 #include <vector>
 
 #include "gotest.h"
-#include "net/net.h"
 #include "net/waitgroup.h"
 #include "runtime/netpoll.h"
 #include "testutil.h"

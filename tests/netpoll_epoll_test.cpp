@@ -16,7 +16,7 @@
 #include "gotest.h"
 #include "runtime/netpoll.h"
 #include "testutil.h"
-#include "tour/syscall_tracer.h"
+#include "tools/syscall_tracer.h"
 
 namespace rt = runtime;
 using testutil::Fd;
@@ -69,13 +69,13 @@ TEST(NetpollWaitms, EveryBoundaryOfTheDelayTable) {
     int64_t delay;
     int32_t waitms;
   } rows[] = {
-      {-1, -1},                        // block forever
+      {-1, -1},  // block forever
       {INT64_MIN, -1},
-      {0, 0},                          // poll
-      {1, 1},                          // under 1 ms rounds up, never down to a spin
+      {0, 0},  // poll
+      {1, 1},  // under 1 ms rounds up, never down to a spin
       {999999, 1},
-      {1000000, 1},                    // exactly 1 ms
-      {1999999, 1},                    // truncates
+      {1000000, 1},                       // exactly 1 ms
+      {1999999, 1},                       // truncates
       {1000000000000000 - 1, 999999999},  // just under the cap
       {1000000000000000, 1000000000},     // the cap: 1e9 ms, ~11.5 days
       {INT64_MAX, 1000000000},
@@ -220,7 +220,8 @@ TEST_F(Netpoll, SignalDuringUnboundedPollRetries) {
   // handler (which this test waits for) would not run until the poll ends.
   GTEST_SKIP() << "ThreadSanitizer defers signal handlers past raw system calls";
 #endif
-  struct sigaction sa {}, old{};
+  struct sigaction sa {
+  }, old{};
   sa.sa_handler = count_signal;  // no SA_RESTART, though epoll_wait ignores it anyway
   sigaction(SIGUSR1, &sa, &old);
   g_signals = 0;
@@ -244,7 +245,8 @@ TEST_F(Netpoll, SignalDuringUnboundedPollRetries) {
 }
 
 TEST_F(Netpoll, SignalDuringTimedPollReturnsAnEmptyList) {
-  struct sigaction sa {}, old{};
+  struct sigaction sa {
+  }, old{};
   sa.sa_handler = count_signal;
   sigaction(SIGUSR1, &sa, &old);
   std::atomic<int> tid{0};

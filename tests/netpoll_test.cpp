@@ -1,12 +1,13 @@
 // netpoll.cpp against Go's netpoll.go: the pollDesc semaphores rg/wg
 // through every transition, deadlines and their timers, close.
+#include "runtime/netpoll.h"
+
 #include <fcntl.h>
 
 #include <atomic>
 #include <thread>
 
 #include "gotest.h"
-#include "runtime/netpoll.h"
 #include "testutil.h"
 
 namespace rt = runtime;

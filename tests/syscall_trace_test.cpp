@@ -12,7 +12,7 @@
 #include <ctime>
 
 #include "testutil.h"
-#include "tour/syscall_tracer.h"
+#include "tools/syscall_tracer.h"
 
 namespace rt = runtime;
 

@@ -43,7 +43,7 @@ struct FD {
 int Listen(int port, FD** out);  // 127.0.0.1:port; port 0 picks one
 int Port(FD* fd);                // the local port
 int Accept(FD* ln, FD** out);
-int Dial(int port, FD** out);    // connect to 127.0.0.1:port
+int Dial(int port, FD** out);  // connect to 127.0.0.1:port
 ssize_t Read(FD* fd, void* p, size_t n);
 ssize_t Write(FD* fd, const void* p, size_t n);  // all of p, or an error
 int Close(FD* fd);

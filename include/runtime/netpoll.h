@@ -55,17 +55,24 @@ struct pollDesc {
   int64_t wd;                        // netpoll.go:107
   pollDesc* self;                    // netpoll.go:108
 
-  pollInfo info() const { return atomicInfo.load(); }  // netpoll.go:130
+  pollInfo info() const { return atomicInfo.load(); }  // netpoll.go:130-131
   void publishInfo();
   void setEventErr(bool b);
+  // netpoll.go:646-650  Go boxes pd as an interface without allocating by
+  // pointing the interface's data word at pd.self; a C++ timer argument is
+  // a plain pointer, so self itself is the argument.
   void* makeArg() { return self; }
 };
 
-// netpoll.go:124-127
-inline bool closing(pollInfo i) { return i & pollClosing; }
-inline bool eventErr(pollInfo i) { return i & pollEventErr; }
-inline bool expiredReadDeadline(pollInfo i) { return i & pollExpiredReadDeadline; }
-inline bool expiredWriteDeadline(pollInfo i) { return i & pollExpiredWriteDeadline; }
+// Go's pollInfo methods, as functions.
+inline bool closing(pollInfo i) { return i & pollClosing; }    // netpoll.go:124
+inline bool eventErr(pollInfo i) { return i & pollEventErr; }  // netpoll.go:125
+inline bool expiredReadDeadline(pollInfo i) {                  // netpoll.go:126
+  return i & pollExpiredReadDeadline;
+}
+inline bool expiredWriteDeadline(pollInfo i) {  // netpoll.go:127
+  return i & pollExpiredWriteDeadline;
+}
 
 // netpoll.go:168
 struct pollCache {
@@ -103,7 +110,7 @@ void netpollReadDeadline(void* arg, uintptr_t seq);
 void netpollWriteDeadline(void* arg, uintptr_t seq);
 
 // --- netpoll_epoll.go (src/netpoll_epoll.cpp) ---
-extern int32_t epfd;                       // netpoll_epoll.go:25
+extern int32_t epfd;                              // netpoll_epoll.go:25
 extern uintptr_t netpollBreakRd, netpollBreakWr;  // netpoll_epoll.go:27
 extern std::atomic<uint32_t> netpollWakeSig;      // netpoll_epoll.go:29
 void netpollinit();

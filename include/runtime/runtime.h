@@ -36,12 +36,12 @@ inline int64_t nanotime() { return nanotime1(); }
 // --- time.go (src/time.cpp), simplified: one heap for the whole process,
 // under one lock, run by whichever M looks for work (Go keeps a heap per P).
 struct timer {
-  int64_t when = 0;                         // time.go:29
-  int64_t period = 0;                       // time.go:30  (always 0 here)
+  int64_t when = 0;                               // time.go:29
+  int64_t period = 0;                             // time.go:30  (always 0 here)
   void (*f)(void* arg, uintptr_t seq) = nullptr;  // time.go:31
-  void* arg = nullptr;                      // time.go:32
-  uintptr_t seq = 0;                        // time.go:33
-  int32_t index = -1;                       // its place in the heap, -1 if none
+  void* arg = nullptr;                            // time.go:32
+  uintptr_t seq = 0;                              // time.go:33
+  int32_t index = -1;                             // its place in the heap, -1 if none
 };
 void addtimer(timer* t);
 bool deltimer(timer* t);

@@ -38,13 +38,13 @@ struct gobuf {
 constexpr size_t gobuf_sp = 0;  // asm_amd64.asm's offset, checked here
 static_assert(offsetof(gobuf, sp) == gobuf_sp, "asm/asm_amd64.asm uses gobuf_sp");
 
-// runtime2.go:34-96  The values of g.atomicstatus that this runtime uses.
+// The values of g.atomicstatus that this runtime uses.
 enum : uint32_t {
-  Gidle = 0,      // just allocated
-  Grunnable = 1,  // on the run queue
-  Grunning = 2,   // running on an M
-  Gwaiting = 4,   // parked (gopark), e.g. in netpollblock
-  Gdead = 6,      // finished; on the free list
+  Gidle = 0,      // runtime2.go:34  just allocated
+  Grunnable = 1,  // runtime2.go:38  on the run queue
+  Grunning = 2,   // runtime2.go:43  running on an M
+  Gwaiting = 4,   // runtime2.go:58  parked (gopark), e.g. in netpollblock
+  Gdead = 6,      // runtime2.go:70  finished; on the free list
 };
 
 // runtime2.go:1036  Why a g is waiting; Go keeps many more.
@@ -57,37 +57,38 @@ struct m;
 
 // runtime2.go:407  A goroutine.
 struct g {
-  uintptr_t stack_lo, stack_hi;  // runtime2.go:415  [lo, hi) usable stack
-  gobuf sched;                   // runtime2.go:422  where it resumes
-  m* mp;                         // the M running it, while running
+  uintptr_t stack_lo, stack_hi;               // runtime2.go:415  [lo, hi) usable stack
+  gobuf sched;                                // runtime2.go:422  where it resumes
+  m* mp;                                      // the M running it, while running
   std::atomic<uint32_t> atomicstatus{Gidle};  // runtime2.go:438
-  int64_t goid;                  // runtime2.go:440
-  g* schedlink;                  // runtime2.go:441  next on a gList/gQueue
-  std::atomic<waitReason> waitreason{waitReason::zero};  // runtime2.go:443  if Gwaiting; atomic: read by observers
-  void (*fn)(void*);             // Go's startpc and closure, as a C call
+  int64_t goid;                               // runtime2.go:440
+  g* schedlink;                               // runtime2.go:441  next on a gList/gQueue
+  std::atomic<waitReason> waitreason{
+      waitReason::zero};  // runtime2.go:443  if Gwaiting; atomic: read by observers
+  void (*fn)(void*);      // Go's startpc and closure, as a C call
   void* arg;
   // Go records where a g parked in its stack; for `info goroutines` we
   // also keep the pollDesc fd and mode a g parks on in netpollblock.
   uintptr_t waitfd;
   int32_t waitmode;
-  void* tsan_fiber;              // ThreadSanitizer's handle, in TSan builds only
-  g* alllink;                    // every g ever made (Go's allgs)
+  void* tsan_fiber;  // ThreadSanitizer's handle, in TSan builds only
+  g* alllink;        // every g ever made (Go's allgs)
 };
 
 // runtime2.go:526  A machine: an OS thread.
 struct m {
   int64_t id;
-  gobuf g0sched;       // g0: the thread's own stack, where the scheduler runs
-  g* curg;             // runtime2.go:539  the g it is running
-  note park;           // runtime2.go:564  sleeps here when idle (stopm)
-  m* schedlink;        // runtime2.go:566  next on sched.midle
+  gobuf g0sched;                   // g0: the thread's own stack, where the scheduler runs
+  g* curg;                         // runtime2.go:539  the g it is running
+  note park;                       // runtime2.go:564  sleeps here when idle (stopm)
+  m* schedlink;                    // runtime2.go:566  next on sched.midle
   bool (*waitunlockf)(g*, void*);  // runtime2.go:572  gopark's commit
   void* waitlock;                  // runtime2.go:573  and its argument
-  g* (*mcallfn)(g*);   // the function mcall runs on g0 (Go passes it in DI)
+  g* (*mcallfn)(g*);               // the function mcall runs on g0 (Go passes it in DI)
   void* g0_tsan_fiber;             // TSan's handle for g0
   const void* g0_stack_bottom;     // ASan's view of g0's stack
   size_t g0_stack_size;
-  uintptr_t thread;                // pthread_t
+  uintptr_t thread;  // pthread_t
 };
 
 // proc.go:6106  A list of g's linked through schedlink; a stack.
@@ -140,7 +141,7 @@ struct schedt {
   int32_t nmidle = 0;                 // runtime2.go:779
   gQueue runq;                        // runtime2.go:793  the run queue
   int32_t runqsize = 0;
-  gList gFree;                        // runtime2.go:809  dead g's, with stacks, for reuse
+  gList gFree;  // runtime2.go:809  dead g's, with stacks, for reuse
   // Not in Go: a Go program ends when main.main returns; ours may be run
   // again (by tests), so it is told to stop and counts what is left.
   std::atomic<bool> done{false};

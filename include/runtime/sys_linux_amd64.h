@@ -42,17 +42,18 @@ void osyield() noexcept;
 int32_t futex(void* addr, int32_t op, uint32_t val, const void* ts, void* addr2,
               uint32_t val3) noexcept;
 // sys_linux_amd64.s:670
-int32_t epollcreate(int32_t size) noexcept;
+int32_t epollcreate(int32_t size) noexcept;  // netpoll_epoll.go:14
 // sys_linux_amd64.s:678
-int32_t epollcreate1(int32_t flags) noexcept;
-// sys_linux_amd64.s:686
+int32_t epollcreate1(int32_t flags) noexcept;  // netpoll_epoll.go:15
+// sys_linux_amd64.s:686, declared in Go at netpoll_epoll.go:18
 int32_t epollctl(int32_t epfd, int32_t op, int32_t fd, epollevent* ev) noexcept;
-// sys_linux_amd64.s:697, but syscall 232 (epoll_wait) where Go issues 281.
+// sys_linux_amd64.s:697, but syscall 232 (epoll_wait) where Go issues 281;
+// declared in Go at netpoll_epoll.go:21
 int32_t epollwait(int32_t epfd, epollevent* ev, int32_t nev, int32_t timeout) noexcept;
 // sys_linux_amd64.s:697 exactly: epoll_pwait (281) with a NULL sigmask.
 int32_t epollpwait(int32_t epfd, epollevent* ev, int32_t nev, int32_t timeout) noexcept;
 // sys_linux_amd64.s:710  Go discards fcntl's answer; so does this.
-void closeonexec(int32_t fd) noexcept;
+void closeonexec(int32_t fd) noexcept;  // netpoll_epoll.go:22
 }
 
 // sys_linux_amd64.s:56  Go's exit: exit_group, never returns.  Symbol runtime_exit.

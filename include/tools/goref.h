@@ -1,0 +1,73 @@
+// goref.h - the Go references in our sources (`// netpoll_epoll.go:126`,
+// `; sys_linux_amd64.s:697`), read and checked against the Go source in the
+// user's GOROOT.  One model feeds the reference test, the coverage report,
+// `make sxs` and `make html`.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace goref {
+
+// A function (or asm stub) and the lines it spans, 1-based, inclusive.
+struct Func {
+  std::string name;
+  int first = 0, last = 0;
+};
+
+// One source file, ours or Go's.
+struct File {
+  std::string path;  // as given
+  std::vector<std::string> lines;
+  std::vector<Func> funcs;
+  const Func* func_at(int line) const;  // the function whose span holds line
+  bool is_code(int line) const;         // not blank, not only a comment
+};
+
+// A reference: our file:line cites Go's gofile:first[-last].
+struct Ref {
+  std::string file;  // ours
+  int line = 0;
+  std::string func;      // our function it belongs to ("" at top level)
+  bool in_body = false;  // inside that function's body (not a comment above it)
+  std::string gofile;
+  int first = 0, last = 0;
+};
+
+struct Problem {
+  Ref ref;
+  std::string why;
+};
+
+// Reads a file and finds its functions: Go `func` to the closing `}`,
+// Go asm `TEXT` to the next `TEXT`, C++ definitions by their braces, NASM
+// stubs from one global label to the next.
+bool load(const std::string& path, File* out);
+
+// Every reference in the given files of ours.
+std::vector<Ref> scan(const std::vector<File>& ours);
+
+// The Go name a function of ours rebuilds, where the names differ.
+std::vector<std::string> go_names(const std::string& ours);
+
+// GOROOT from `go env GOROOT` (or the Debian path); "" if none.
+std::string goroot();
+// The Go version string ("go1.19.8"), from GOROOT/VERSION.
+std::string goversion(const std::string& goroot);
+
+// Checks every reference against GOROOT/src/runtime.
+std::vector<Problem> check(const std::vector<Ref>& refs, const std::string& goroot);
+
+// Which code lines of a Go function have a twin.  For a Go file: function
+// name -> (code lines, lines cited).
+struct Coverage {
+  std::string gofile;
+  std::map<std::string, std::pair<std::vector<int>, std::vector<int>>> funcs;
+};
+Coverage coverage(const std::vector<Ref>& refs, const File& go);
+
+// The sources of ours that may cite Go, relative to the project root.
+std::vector<std::string> our_sources(const std::string& root);
+
+}  // namespace goref

@@ -1,0 +1,386 @@
+// goref.cpp - see include/tools/goref.h.
+#include "tools/goref.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <set>
+
+namespace goref {
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suf) {
+  return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
+}
+std::string trim(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t\r\n");
+  if (a == std::string::npos) return "";
+  size_t b = s.find_last_not_of(" \t\r\n");
+  return s.substr(a, b - a + 1);
+}
+
+// C++ and Go share // comments; strip them and string literals so braces
+// inside either are not counted.
+std::string code_of(const std::string& line) {
+  std::string out;
+  bool str = false, chr = false;
+  for (size_t i = 0; i < line.size(); i++) {
+    char c = line[i];
+    if (!str && !chr && c == '/' && i + 1 < line.size() && line[i + 1] == '/') break;
+    if (c == '\\' && (str || chr)) {
+      i++;
+      continue;
+    }
+    if (c == '"' && !chr)
+      str = !str;
+    else if (c == '\'' && !str)
+      chr = !chr;
+    else if (!str && !chr)
+      out += c;
+  }
+  return out;
+}
+
+const std::set<std::string> kNotFuncs = {
+    "if",       "for",     "while",   "switch",        "catch",    "return",       "sizeof",
+    "decltype", "defined", "alignof", "static_assert", "offsetof", "__attribute__"};
+
+// The name a C++ line declares or defines as a function, or "".
+std::string cpp_func_name(const std::string& code) {
+  std::string t = trim(code);
+  if (t.empty() || t[0] == '#' || t[0] == '}' || t[0] == '/' || t[0] == '*') return "";
+  for (const char* kw : {"namespace", "struct ", "class ", "using ", "enum ", "typedef ",
+                         "template", "case ", "else", "do ", "return"})
+    if (t.rfind(kw, 0) == 0) return "";
+  static const std::regex re(R"(([A-Za-z_~][A-Za-z0-9_]*)\s*\()");
+  std::smatch m;
+  if (!std::regex_search(t, m, re)) return "";
+  std::string name = m[1];
+  if (kNotFuncs.count(name)) return "";
+  // A call statement ("foo(x);" or "x = foo(y);") is not a declaration:
+  // a declaration has a type before the name.
+  std::string before = trim(t.substr(0, m.position(1)));
+  if (before.empty() || before.back() == '=' || before.back() == '(' || before.back() == ',' ||
+      before.find('=') != std::string::npos)
+    return "";
+  return name;
+}
+
+bool is_comment_or_blank(const std::string& line, bool asm_) {
+  std::string t = trim(line);
+  if (t.empty()) return true;
+  if (asm_) return t[0] == ';' || t.rfind("global ", 0) == 0 || t.rfind("extern ", 0) == 0;
+  return t.rfind("//", 0) == 0;
+}
+
+void load_go(File* f) {
+  for (int i = 0; i < static_cast<int>(f->lines.size()); i++) {
+    const std::string& l = f->lines[i];
+    if (l.rfind("func ", 0) != 0) continue;
+    std::string rest = l.substr(5);
+    if (!rest.empty() && rest[0] == '(') rest = rest.substr(rest.find(')') + 1);
+    rest = trim(rest);
+    Func fn;
+    fn.name = rest.substr(0, rest.find_first_of("([ "));
+    fn.first = i + 1;
+    std::string c = code_of(l);
+    if (c.find('{') == std::string::npos || trim(c).back() == '}') {
+      fn.last = i + 1;  // a body-less declaration, or a one-line function
+    } else {
+      int j = i + 1;
+      while (j < static_cast<int>(f->lines.size()) && f->lines[j] != "}") j++;
+      fn.last = j + 1;
+    }
+    f->funcs.push_back(fn);
+  }
+}
+
+void load_goasm(File* f) {
+  static const std::regex re(R"(^TEXT\s+(?:runtime·)?([A-Za-z0-9_]+)(?:<[^>]*>)?\(SB\))");
+  for (int i = 0; i < static_cast<int>(f->lines.size()); i++) {
+    std::smatch m;
+    if (!std::regex_search(f->lines[i], m, re)) continue;
+    if (!f->funcs.empty()) f->funcs.back().last = i;
+    f->funcs.push_back(Func{m[1], i + 1, static_cast<int>(f->lines.size())});
+  }
+}
+
+// A stub runs from its global label to its `.end:` label (which every stub
+// has, for its ELF size), so the banner above the next stub is not in it.
+void load_nasm(File* f) {
+  static const std::regex re(R"(^([A-Za-z_][A-Za-z0-9_]*):)");
+  for (int i = 0; i < static_cast<int>(f->lines.size()); i++) {
+    const std::string& l = f->lines[i];
+    std::smatch m;
+    bool label = std::regex_search(l, m, re);
+    bool end = l.rfind(".end:", 0) == 0 || l.rfind("section ", 0) == 0;
+    if ((label || end) && !f->funcs.empty() && f->funcs.back().last == 0)
+      f->funcs.back().last = end ? i + 1 : i;
+    if (label) f->funcs.push_back(Func{m[1], i + 1, 0});
+  }
+  if (!f->funcs.empty() && f->funcs.back().last == 0)
+    f->funcs.back().last = static_cast<int>(f->lines.size());
+}
+
+void load_cpp(File* f) {
+  struct Open {
+    Func fn;
+    int depth;
+  };
+  std::vector<Open> stack;
+  int depth = 0;
+  std::string pending;  // a name whose '{' has not come yet
+  int pending_line = 0;
+  for (int i = 0; i < static_cast<int>(f->lines.size()); i++) {
+    std::string c = code_of(f->lines[i]);
+    std::string name = cpp_func_name(c);
+    if (!name.empty() && trim(c).back() != ';') {
+      pending = name;
+      pending_line = i + 1;
+    } else if (!trim(c).empty() && trim(c).back() == ';') {
+      pending.clear();
+    }
+    for (char ch : c) {
+      if (ch == '{') {
+        if (!pending.empty()) {
+          stack.push_back(Open{Func{pending, pending_line, 0}, depth});
+          pending.clear();
+        }
+        depth++;
+      } else if (ch == '}') {
+        depth--;
+        if (!stack.empty() && depth == stack.back().depth) {
+          Func fn = stack.back().fn;
+          fn.last = i + 1;
+          stack.pop_back();
+          if (stack.empty()) f->funcs.push_back(fn);  // lambdas and locals stay inside
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+const Func* File::func_at(int line) const {
+  for (const Func& fn : funcs)
+    if (line >= fn.first && line <= fn.last) return &fn;
+  return nullptr;
+}
+
+bool File::is_code(int line) const {
+  if (line < 1 || line > static_cast<int>(lines.size())) return false;
+  std::string t = trim(lines[line - 1]);
+  return !t.empty() && t.rfind("//", 0) != 0 && t.rfind(";", 0) != 0;
+}
+
+bool load(const std::string& path, File* out) {
+  std::ifstream in(path);
+  if (!in) return false;
+  out->path = path;
+  out->lines.clear();
+  out->funcs.clear();
+  for (std::string l; std::getline(in, l);) out->lines.push_back(l);
+  if (ends_with(path, ".go"))
+    load_go(out);
+  else if (ends_with(path, ".s"))
+    load_goasm(out);
+  else if (ends_with(path, ".asm"))
+    load_nasm(out);
+  else
+    load_cpp(out);
+  return true;
+}
+
+std::vector<Ref> scan(const std::vector<File>& ours) {
+  static const std::regex re(R"(([a-z0-9_]+\.(?:go|s)):([0-9]+)(?:-([0-9]+))?)");
+  std::vector<Ref> refs;
+  for (const File& f : ours) {
+    bool asm_ = ends_with(f.path, ".asm");
+    for (int i = 0; i < static_cast<int>(f.lines.size()); i++) {
+      const std::string& l = f.lines[i];
+      for (auto it = std::sregex_iterator(l.begin(), l.end(), re); it != std::sregex_iterator();
+           ++it) {
+        Ref r;
+        r.file = f.path;
+        r.line = i + 1;
+        r.gofile = (*it)[1];
+        r.first = std::stoi((*it)[2]);
+        r.last = (*it)[3].matched ? std::stoi((*it)[3]) : r.first;
+        if (const Func* fn = f.func_at(i + 1)) {
+          r.func = fn->name;
+          r.in_body = true;
+        } else if (is_comment_or_blank(l, asm_)) {
+          // A comment belongs to what follows it: a function, a declaration.
+          int j = i + 1;
+          while (j < static_cast<int>(f.lines.size()) && is_comment_or_blank(f.lines[j], asm_)) j++;
+          if (j < static_cast<int>(f.lines.size())) {
+            if (const Func* next = f.func_at(j + 1))
+              r.func = next->first == j + 1 ? next->name : "";
+            else if (!asm_)
+              r.func = cpp_func_name(code_of(f.lines[j]));
+          }
+        } else if (!asm_) {
+          r.func = cpp_func_name(code_of(l));  // a declaration carrying its reference
+        }
+        refs.push_back(r);
+      }
+    }
+  }
+  return refs;
+}
+
+std::vector<std::string> go_names(const std::string& ours) {
+  // Where our function rebuilds Go code under another name, or rebuilds
+  // lines of more than one Go function.  Every entry is a deliberate
+  // difference, explained where the function is defined.
+  static const std::map<std::string, std::vector<std::string>> alias = {
+      {"runtime_read", {"read"}},
+      {"read", {"read"}},
+      {"runtime_pipe2", {"pipe2"}},
+      {"pipe2", {"pipe2"}},
+      {"runtime_exit", {"exit"}},
+      {"exit", {"exit"}},
+      {"epollpwait", {"epollwait"}},
+      {"lock", {"lock2"}},
+      {"unlock", {"unlock2"}},
+      {"notetsleep", {"notetsleep", "notetsleep_internal"}},
+      {"netpollWaitms", {"netpoll"}},
+      {"netpollMode", {"netpoll"}},
+      {"gosave_gogo", {"mcall", "gogo"}},
+      {"gostart", {"gostartcall"}},
+      {"execute", {"execute", "mcall"}},
+      {"newproc1", {"newproc1", "gostartcall"}},
+      {"addtimer", {"addtimer", "doaddtimer"}},
+      {"checkTimers", {"checkTimers", "runtimer", "runOneTimer"}},
+      {"wakep", {"wakep", "startm"}},
+      {"gosched_m", {"gosched_m", "goschedImpl"}},
+      {"throw_", {"throw", "fatalthrow"}},
+      {"run", {"main", "schedinit"}},
+      {"ready", {"ready"}},
+      {"epolldata_set", {"netpollopen", "netpollinit"}},
+      {"epolldata_get", {"netpoll"}},
+  };
+  auto it = alias.find(ours);
+  if (it != alias.end()) return it->second;
+  return {ours};
+}
+
+std::string goroot() {
+  std::string root;
+  for (const char* cmd :
+       {"go env GOROOT 2>/dev/null", "/usr/lib/go-1.19/bin/go env GOROOT 2>/dev/null"}) {
+    if (FILE* p = popen(cmd, "r")) {
+      char buf[4096] = {};
+      if (fgets(buf, sizeof buf, p)) root = trim(std::string(buf));
+      pclose(p);
+      if (!root.empty()) {
+        struct stat st;
+        if (stat((root + "/src/runtime/netpoll_epoll.go").c_str(), &st) == 0 &&
+            goversion(root).rfind("go1.19", 0) == 0)
+          return root;
+      }
+    }
+  }
+  return root;
+}
+
+std::string goversion(const std::string& goroot) {
+  std::ifstream in(goroot + "/VERSION");
+  std::string v;
+  std::getline(in, v);
+  return trim(v);
+}
+
+std::vector<Problem> check(const std::vector<Ref>& refs, const std::string& goroot) {
+  std::map<std::string, File> cache;
+  std::vector<Problem> out;
+  for (const Ref& r : refs) {
+    auto it = cache.find(r.gofile);
+    if (it == cache.end()) {
+      File f;
+      if (!load(goroot + "/src/runtime/" + r.gofile, &f)) f.path.clear();
+      it = cache.emplace(r.gofile, std::move(f)).first;
+    }
+    const File& go = it->second;
+    char why[256];
+    if (go.path.empty()) {
+      out.push_back({r, "no such file in GOROOT/src/runtime"});
+      continue;
+    }
+    int n = static_cast<int>(go.lines.size());
+    if (r.first < 1 || r.last > n || r.last < r.first) {
+      snprintf(why, sizeof why, "the file has %d lines", n);
+      out.push_back({r, why});
+      continue;
+    }
+    if (!go.is_code(r.first) || !go.is_code(r.last)) {
+      out.push_back({r, "cites a blank line or a comment"});
+      continue;
+    }
+    const Func* gf = go.func_at(r.first);
+    if (gf && r.last > gf->last) {
+      out.push_back({r, "the range runs past the end of Go's " + gf->name});
+      continue;
+    }
+    // The tour and the demo cite Go lines as data, for a reader; only the
+    // twins must sit in the function they cite.
+    if (ends_with(r.file, "src/tour.cpp") || ends_with(r.file, "src/demo.cpp")) continue;
+    if (r.func.empty()) {
+      if (gf) out.push_back({r, "cites Go's " + gf->name + " from outside any function of ours"});
+      continue;
+    }
+    std::vector<std::string> want = go_names(r.func);
+    if (!gf) {
+      if (r.in_body) out.push_back({r, "cites a top-level Go line from inside " + r.func});
+      continue;
+    }
+    if (std::find(want.begin(), want.end(), gf->name) == want.end())
+      out.push_back({r, "lies in Go's " + gf->name + ", not in " + want[0]});
+  }
+  return out;
+}
+
+Coverage coverage(const std::vector<Ref>& refs, const File& go) {
+  Coverage c;
+  std::string base = go.path.substr(go.path.rfind('/') + 1);
+  c.gofile = base;
+  std::set<int> cited;
+  for (const Ref& r : refs)
+    if (r.gofile == base)
+      for (int l = r.first; l <= r.last; l++) cited.insert(l);
+  for (const Func& fn : go.funcs) {
+    auto& [code, hit] = c.funcs[fn.name];
+    for (int l = fn.first + (fn.last > fn.first ? 1 : 0); l <= fn.last; l++) {
+      std::string t = trim(go.lines[l - 1]);
+      if (!go.is_code(l) || t == "}" || t == "{" || t == ")" || t == "} else {") continue;
+      code.push_back(l);
+      if (cited.count(l)) hit.push_back(l);
+    }
+  }
+  return c;
+}
+
+std::vector<std::string> our_sources(const std::string& root) {
+  std::vector<std::string> out;
+  for (const char* dir : {"asm", "src", "include/runtime"}) {
+    std::string d = root + "/" + dir;
+    if (DIR* dp = opendir(d.c_str())) {
+      while (dirent* e = readdir(dp)) {
+        std::string n = e->d_name;
+        if (ends_with(n, ".asm") || ends_with(n, ".cpp") || ends_with(n, ".h"))
+          out.push_back(std::string(dir) + "/" + n);
+      }
+      closedir(dp);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace goref

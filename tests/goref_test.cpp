@@ -1,0 +1,98 @@
+// Every Go reference in asm/, src/ and include/runtime/ must point at a
+// line of code in Go 1.19.8's runtime, inside the Go function that the
+// citing function rebuilds.  Also prints how much of the netpoller's Go
+// code has a twin.
+#include <cstdio>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "tools/goref.h"
+
+#ifndef PROJECT_ROOT
+#error "PROJECT_ROOT must be defined by the build"
+#endif
+
+namespace {
+
+std::vector<goref::File> our_files() {
+  std::vector<goref::File> files;
+  for (const std::string& rel : goref::our_sources(PROJECT_ROOT)) {
+    goref::File f;
+    if (goref::load(std::string(PROJECT_ROOT) + "/" + rel, &f)) {
+      f.path = rel;
+      files.push_back(std::move(f));
+    }
+  }
+  return files;
+}
+
+std::string require_go119() {
+  std::string root = goref::goroot();
+  if (root.empty()) return "";
+  if (goref::goversion(root).rfind("go1.19", 0) != 0) return "";
+  return root;
+}
+
+}  // namespace
+
+TEST(GoRef, EveryReferencePointsAtCodeInsideTheFunctionItRebuilds) {
+  std::string root = require_go119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here (" << goref::goroot() << "): cannot check";
+  auto refs = goref::scan(our_files());
+  ASSERT_GT(refs.size(), 300u) << "the scan found suspiciously few references";
+  auto problems = goref::check(refs, root);
+  for (const auto& p : problems)
+    ADD_FAILURE() << p.ref.file << ":" << p.ref.line << " -> " << p.ref.gofile << ":" << p.ref.first
+                  << (p.ref.last != p.ref.first ? "-" + std::to_string(p.ref.last) : "") << " ("
+                  << (p.ref.func.empty() ? "top level" : p.ref.func) << "): " << p.why;
+  std::printf("goref: %zu references checked against %s, %zu problems\n", refs.size(),
+              goref::goversion(root).c_str(), problems.size());
+}
+
+TEST(GoRef, CheckCatchesAWrongLineNumber) {
+  std::string root = require_go119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  goref::Ref good{"src/netpoll_epoll.cpp", 1, "netpollinit", true, "netpoll_epoll.go", 33, 33};
+  EXPECT_TRUE(goref::check({good}, root).empty()) << "netpoll_epoll.go:33 is netpollinit's first line";
+  goref::Ref blank = good;
+  blank.first = blank.last = 31;  // the blank line before func netpollinit
+  EXPECT_EQ(goref::check({blank}, root).size(), 1u);
+  goref::Ref other = good;
+  other.first = other.last = 126;  // inside netpoll, not netpollinit
+  auto p = goref::check({other}, root);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].why.find("netpoll"), std::string::npos) << p[0].why;
+  goref::Ref past = good;
+  past.first = past.last = 100000;
+  EXPECT_EQ(goref::check({past}, root).size(), 1u);
+}
+
+TEST(GoRef, CoverageOfTheNetpollerFiles) {
+  std::string root = require_go119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto refs = goref::scan(our_files());
+  for (const char* name : {"netpoll_epoll.go", "netpoll.go", "sys_linux_amd64.s"}) {
+    goref::File go;
+    ASSERT_TRUE(goref::load(root + "/src/runtime/" + name, &go));
+    goref::Coverage c = goref::coverage(refs, go);
+    size_t code = 0, hit = 0;
+    std::string missing;
+    for (auto& [fn, lines] : c.funcs) {
+      bool epoll_stub = std::string(name) != "sys_linux_amd64.s" ||
+                        std::set<std::string>{"epollcreate", "epollcreate1", "epollctl",
+                                              "epollwait", "closeonexec", "read", "write1",
+                                              "closefd", "pipe2", "futex"}
+                            .count(fn);
+      if (!epoll_stub) continue;
+      code += lines.first.size();
+      hit += lines.second.size();
+      std::set<int> h(lines.second.begin(), lines.second.end());
+      for (int l : lines.first)
+        if (!h.count(l)) missing += " " + fn + ":" + std::to_string(l);
+    }
+    std::printf("coverage %s: %zu of %zu statement lines have a twin%s%s\n", name, hit, code,
+                missing.empty() ? "" : "; without:", missing.c_str());
+    EXPECT_GT(hit, 0u);
+  }
+}
