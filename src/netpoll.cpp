@@ -310,7 +310,7 @@ bool netpollblockcommit(g* gp, void* gpp) {
 // netpoll.go:490  Ready a g that a close or a deadline unblocked.  Go
 // 1.19 decrements netpollWaiters here, and only here: a g woken by netpoll
 // itself (through netpollready and injectglist) is never subtracted, so the
-// count only grows (golang/go#33624; Go 1.21 moved the bookkeeping).  Kept.
+// count only grows (golang/go#33624, still open in 1.19).  Kept.
 void netpollgoready(g* gp) {
   netpollWaiters.fetch_sub(1);  // netpoll.go:491
   goready(gp);                  // netpoll.go:492

@@ -53,6 +53,9 @@ void watchdog(long limit) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Death tests re-run this binary rather than fork a process that has
+  // other threads (the watchdog, Ms left from a run): the "threadsafe" style.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
   testing::InitGoogleTest(&argc, argv);
   testing::UnitTest::GetInstance()->listeners().Append(new Tally);
   const char* limit = std::getenv("NETPOLL_TEST_TIMEOUT");
