@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include "net/net.h"
 #include "net/waitgroup.h"
@@ -141,7 +142,25 @@ void deadline_read(int port, int nprocs) {
   if (net::Dial(port, &c) != 0) return;
   // Let the other M become the poller, blocked in netpoll with no timer:
   // then our deadline is earlier than its sleep, and it must be broken out.
-  while (nprocs > 1 && !poller_asleep()) runtime::Gosched();
+  // We park (so that this M, too, has nothing to do), and a plain thread,
+  // outside the scheduler, readies us once it sees a poller asleep in
+  // epoll_wait.  (Spinning in Gosched instead would keep our own M busy
+  // and never let it poll.)
+  if (nprocs > 1) {
+    static std::atomic<runtime::g*> self{nullptr};
+    self = nullptr;
+    std::thread watcher([] {
+      while (self.load() == nullptr || !poller_asleep()) sched_yield();
+      runtime::goready(self.load());
+    });
+    runtime::gopark(
+        [](runtime::g* gp, void*) {
+          self.store(gp);
+          return true;
+        },
+        nullptr, runtime::waitReason::zero);
+    watcher.join();
+  }
   say("deadline: setting a 50 ms read deadline on fd %d while %s", c->sysfd,
       nprocs > 1 ? "another M is blocked in netpoll" : "no other M runs (NETPOLL_PROCS=1)");
   int64_t t0 = runtime::nanotime();
