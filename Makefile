@@ -99,7 +99,7 @@ Q := @
 say := @printf '  %-6s %s\n'
 endif
 
-all: deps $(B)/demo $(B)/tour $(B)/tests/runtime_test
+all: deps $(B)/demo $(B)/tour $(B)/goref $(B)/tests/runtime_test
 
 run: deps $(B)/demo
 	$(B)/demo
@@ -107,11 +107,20 @@ run: deps $(B)/demo
 tour: deps $(B)/tour
 	$(B)/tour
 
+# Go's function beside ours (FN=netpollready), and the same as a static site.
+# Both read Go's text from GOROOT when they run.
+sxs: deps $(B)/goref
+	@test -n "$(FN)" || { echo "usage: make sxs FN=netpollready"; exit 2; }
+	@$(B)/goref sxs $(FN)
+
+html: deps $(B)/goref
+	@$(B)/goref html $(B)/html
+
 # The suite runs gdb on the tour and runs the demo, so it needs both built.
 test: deps $(B)/demo $(B)/tour $(B)/tests/runtime_test
 	$(B)/tests/runtime_test
 
-.PHONY: all run tour test deps compdb clean
+.PHONY: all run tour sxs html test deps compdb clean
 
 # A change of flags rebuilds everything (git's GIT-CFLAGS trick): the file
 # is rewritten only when its contents would change.
@@ -125,6 +134,10 @@ $(B)/libruntime.a: $(RUNTIME_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/demo: $(DEMO_OBJ) $(NET_OBJ) $(B)/libruntime.a
+	$(say) LINK $@
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
+
+$(B)/goref: $(B)/src/goref_main.o $(B)/src/goref.o
 	$(say) LINK $@
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
 
@@ -157,7 +170,7 @@ $(B)/%.o: %.asm $(B)/FLAGS
 # compile_commands.json, written by make itself so no extra tool is needed.
 compdb:
 	@{ echo '['; sep=''; \
-	  for f in $(RUNTIME_SRC) $(NET_SRC) $(DEMO_SRC) $(TRACER_SRC) $(TOUR_SRC) $(TEST_SRC); do \
+	  for f in $(RUNTIME_SRC) $(NET_SRC) $(DEMO_SRC) $(TRACER_SRC) $(TOUR_SRC) src/goref_main.cpp $(TEST_SRC); do \
 	    printf '%s{"directory":"%s","file":"%s","command":"%s %s %s -c -o %s %s"}\n' \
 	      "$$sep" "$(CURDIR)" "$$f" "$(CXX)" "$(CPPFLAGS)" "$(CXXFLAGS)" \
 	      "$(B)/$${f%.*}.o" "$$f"; sep=','; \

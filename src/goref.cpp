@@ -261,7 +261,6 @@ std::vector<std::string> go_names(const std::string& ours) {
       {"wakep", {"wakep", "startm"}},
       {"gosched_m", {"gosched_m", "goschedImpl"}},
       {"throw_", {"throw", "fatalthrow"}},
-      {"run", {"main", "schedinit"}},
       {"ready", {"ready"}},
       {"epolldata_set", {"netpollopen", "netpollinit"}},
       {"epolldata_get", {"netpoll"}},
@@ -381,6 +380,139 @@ std::vector<std::string> our_sources(const std::string& root) {
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+}  // namespace goref
+
+namespace goref {
+
+namespace {
+bool is_our_code(const File& f, int line) {
+  std::string t = trim(f.lines[line - 1]);
+  if (t.empty()) return false;
+  if (ends_with(f.path, ".asm")) return t[0] != ';';
+  return t.rfind("//", 0) != 0;
+}
+}  // namespace
+
+std::vector<std::string> rebuilt(const std::vector<File>& ours, const std::vector<Ref>& refs) {
+  std::set<std::string> names;
+  for (const Ref& r : refs) {
+    if (r.func.empty() || ends_with(r.file, "src/tour.cpp") || ends_with(r.file, "src/demo.cpp"))
+      continue;
+    for (const File& f : ours) {
+      if (f.path != r.file) continue;
+      for (const Func& fn : f.funcs)
+        if (fn.name == r.func) names.insert(r.gofile + " " + fn.name);
+    }
+  }
+  // One entry per Go function: take the Go name our function rebuilds.
+  std::set<std::string> out;
+  for (const std::string& n : names) {
+    std::string ourname = n.substr(n.find(' ') + 1);
+    out.insert(go_names(ourname)[0]);
+  }
+  return std::vector<std::string>(out.begin(), out.end());
+}
+
+bool view(const std::string& name, const std::vector<File>& ours, const std::vector<Ref>& refs,
+          const std::string& goroot, View* out, std::string* why) {
+  *out = View{};
+  out->name = name;
+  // Our functions that rebuild `name`: named so, or mapped to it.
+  std::string gofile;
+  std::map<std::string, int> votes;
+  // A function of ours with exactly this name wins; otherwise every one that
+  // says it rebuilds it (epollpwait for epollwait, say).
+  auto cites_any = [&](const File& f, const Func& fn) {
+    for (const Ref& r : refs)
+      if (r.file == f.path && r.func == fn.name) return true;
+    return false;
+  };
+  bool exact = false;
+  for (const File& f : ours)
+    for (const Func& fn : f.funcs)
+      if (fn.name == name && cites_any(f, fn)) exact = true;
+  for (const File& f : ours) {
+    for (const Func& fn : f.funcs) {
+      std::vector<std::string> g = go_names(fn.name);
+      bool match = exact ? fn.name == name : std::find(g.begin(), g.end(), name) != g.end();
+      if (!match) continue;
+      bool cites = false;
+      for (const Ref& r : refs)
+        if (r.file == f.path && r.func == fn.name) {
+          cites = true;
+          votes[r.gofile]++;
+        }
+      if (cites) out->ours.push_back({&f, fn});
+    }
+  }
+  if (out->ours.empty()) {
+    *why = "no function of ours rebuilds " + name;
+    return false;
+  }
+  // Go's function: the name we were given if Go has it, else the Go name of
+  // the first function of ours; in whichever cited file defines it, the
+  // most cited first.
+  std::vector<std::pair<int, std::string>> files;
+  for (auto& [file, n] : votes) files.push_back({-n, file});
+  std::sort(files.begin(), files.end());
+  const Func* gf = nullptr;
+  for (auto& [n, file] : files) {
+    if (!load(goroot + "/src/runtime/" + file, &out->go)) continue;
+    for (const std::string& cand : {name, go_names(out->ours[0].second.name)[0]})
+      for (const Func& fn : out->go.funcs)
+        if (!gf && fn.name == cand) gf = &fn;
+    if (gf) {
+      gofile = file;
+      break;
+    }
+  }
+  if (!gf) {
+    *why = "no cited Go file defines " + name;
+    return false;
+  }
+  out->go_func = gf->name;
+
+  // Anchor each line of ours on the first Go line it cites in Go's function.
+  std::map<int, std::vector<std::pair<std::string, int>>> at;  // go line -> our lines
+  std::set<int> covered;
+  for (auto& [file, fn] : out->ours) {
+    int last_anchor = 0;
+    for (int l = fn.first; l <= fn.last; l++) {
+      int anchor = 0;
+      for (const Ref& r : refs)
+        if (r.file == file->path && r.line == l && r.gofile == gofile && r.first >= gf->first &&
+            r.first <= gf->last) {
+          if (!anchor) anchor = r.first;
+          for (int k = r.first; k <= r.last; k++) covered.insert(k);
+        }
+      if (anchor) {
+        at[anchor].push_back({file->path, l});
+        last_anchor = anchor;
+      } else if (l == fn.last && fn.last > fn.first) {
+        at[gf->last].push_back({file->path, l});  // closing brace beside Go's
+      } else if (is_our_code(*file, l)) {
+        if (last_anchor)
+          at[last_anchor].push_back({file->path, l});
+        else
+          at[gf->first].push_back({file->path, l});
+      }
+    }
+  }
+  for (int gl = gf->first; gl <= gf->last; gl++) {
+    auto it = at.find(gl);
+    if (it == at.end() || it->second.empty()) {
+      out->rows.push_back(Row{gl, 0, "", covered.count(gl) > 0});
+      continue;
+    }
+    bool first = true;
+    for (auto& [file, l] : it->second) {
+      out->rows.push_back(Row{first ? gl : 0, l, file, true});
+      first = false;
+    }
+  }
+  return true;
 }
 
 }  // namespace goref

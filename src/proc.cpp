@@ -525,11 +525,11 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
   }
   if (nprocs > kMaxM) nprocs = kMaxM;
   sched.done = false;
-  sched.lastpoll.store(nanotime());  // proc.go:717 (schedinit): "not polling"
+  sched.lastpoll.store(nanotime());  // as schedinit does: "not polling"
   sched.pollUntil.store(0);
   sched.midle = nullptr;
   sched.nmidle = 0;
-  main_g = newproc1(fn, arg, true);  // proc.go:145  runtime.main is the first g
+  main_g = newproc1(fn, arg, true);  // runtime.main is the first g
   lock(&sched.lock);
   globrunqput(main_g);
   unlock(&sched.lock);

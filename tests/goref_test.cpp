@@ -2,12 +2,12 @@
 // line of code in Go 1.19.8's runtime, inside the Go function that the
 // citing function rebuilds.  Also prints how much of the netpoller's Go
 // code has a twin.
-#include <cstdio>
-#include <set>
+#include "tools/goref.h"
 
 #include <gtest/gtest.h>
 
-#include "tools/goref.h"
+#include <cstdio>
+#include <set>
 
 #ifndef PROJECT_ROOT
 #error "PROJECT_ROOT must be defined by the build"
@@ -38,7 +38,8 @@ std::string require_go119() {
 
 TEST(GoRef, EveryReferencePointsAtCodeInsideTheFunctionItRebuilds) {
   std::string root = require_go119();
-  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here (" << goref::goroot() << "): cannot check";
+  if (root.empty())
+    GTEST_SKIP() << "no Go 1.19 GOROOT here (" << goref::goroot() << "): cannot check";
   auto refs = goref::scan(our_files());
   ASSERT_GT(refs.size(), 300u) << "the scan found suspiciously few references";
   auto problems = goref::check(refs, root);
@@ -54,7 +55,8 @@ TEST(GoRef, CheckCatchesAWrongLineNumber) {
   std::string root = require_go119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
   goref::Ref good{"src/netpoll_epoll.cpp", 1, "netpollinit", true, "netpoll_epoll.go", 33, 33};
-  EXPECT_TRUE(goref::check({good}, root).empty()) << "netpoll_epoll.go:33 is netpollinit's first line";
+  EXPECT_TRUE(goref::check({good}, root).empty())
+      << "netpoll_epoll.go:33 is netpollinit's first line";
   goref::Ref blank = good;
   blank.first = blank.last = 31;  // the blank line before func netpollinit
   EXPECT_EQ(goref::check({blank}, root).size(), 1u);
@@ -80,9 +82,9 @@ TEST(GoRef, CoverageOfTheNetpollerFiles) {
     std::string missing;
     for (auto& [fn, lines] : c.funcs) {
       bool epoll_stub = std::string(name) != "sys_linux_amd64.s" ||
-                        std::set<std::string>{"epollcreate", "epollcreate1", "epollctl",
-                                              "epollwait", "closeonexec", "read", "write1",
-                                              "closefd", "pipe2", "futex"}
+                        std::set<std::string>{
+                            "epollcreate", "epollcreate1", "epollctl", "epollwait", "closeonexec",
+                            "read",        "write1",       "closefd",  "pipe2",     "futex"}
                             .count(fn);
       if (!epoll_stub) continue;
       code += lines.first.size();
@@ -95,4 +97,49 @@ TEST(GoRef, CoverageOfTheNetpollerFiles) {
                 missing.empty() ? "" : "; without:", missing.c_str());
     EXPECT_GT(hit, 0u);
   }
+}
+
+TEST(GoRef, SideBySideRowsPutEveryReferenceBesideTheGoLineItCites) {
+  std::string root = require_go119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto files = our_files();
+  auto refs = goref::scan(files);
+  auto names = goref::rebuilt(files, refs);
+  ASSERT_GT(names.size(), 40u);
+  size_t checked = 0;
+  for (const std::string& name : names) {
+    goref::View v;
+    std::string why;
+    ASSERT_TRUE(goref::view(name, files, refs, root, &v, &why)) << name << ": " << why;
+    const goref::Func* gf = v.go.func_at([&] {
+      for (auto& r : v.rows)
+        if (r.go_line) return r.go_line;
+      return 0;
+    }());
+    ASSERT_NE(gf, nullptr) << name;
+    int current = 0;  // the Go line of the row group we are in
+    for (const goref::Row& row : v.rows) {
+      if (row.go_line) current = row.go_line;
+      if (!row.our_line) continue;
+      for (const goref::Ref& r : refs) {
+        if (r.file != row.our_file || r.line != row.our_line || r.first < gf->first ||
+            r.first > gf->last || r.gofile != v.go.path.substr(v.go.path.rfind('/') + 1))
+          continue;
+        EXPECT_EQ(current, r.first)
+            << name << ": " << r.file << ":" << r.line << " cites " << r.gofile << ":" << r.first
+            << " but sits beside line " << current;
+        checked++;
+        break;
+      }
+    }
+    // Every Go line appears once, in order.
+    int prev = 0;
+    for (const goref::Row& row : v.rows)
+      if (row.go_line) {
+        EXPECT_EQ(row.go_line, prev ? prev + 1 : gf->first) << name;
+        prev = row.go_line;
+      }
+    EXPECT_EQ(prev, gf->last) << name;
+  }
+  EXPECT_GT(checked, 300u) << "few references were aligned: the view is not using them";
 }

@@ -71,3 +71,33 @@ Coverage coverage(const std::vector<Ref>& refs, const File& go);
 std::vector<std::string> our_sources(const std::string& root);
 
 }  // namespace goref
+
+namespace goref {
+
+// One row of a side-by-side view: a Go line and/or one of ours.
+struct Row {
+  int go_line = 0;   // 0: no Go line on this row (ours has no twin here)
+  int our_line = 0;  // 0: no line of ours (this Go line has no twin)
+  std::string our_file;
+  bool covered = false;  // the Go line lies in a range that ours cites
+};
+
+// A rebuilt function: Go's text and ours, and the rows that align them.
+struct View {
+  std::string name;     // the name looked up
+  std::string go_func;  // Go's function
+  File go;              // Go's file
+  std::vector<std::pair<const File*, Func>> ours;  // our function(s), in source order
+  std::vector<Row> rows;
+};
+
+// Builds the view of `name` (ours or Go's): every Go line of the function in
+// order, each beside the line(s) of ours that cite it; our lines that cite
+// nothing come right after the row of the nearest citing line above them.
+bool view(const std::string& name, const std::vector<File>& ours, const std::vector<Ref>& refs,
+          const std::string& goroot, View* out, std::string* why);
+
+// Every Go function that some function of ours rebuilds, by name.
+std::vector<std::string> rebuilt(const std::vector<File>& ours, const std::vector<Ref>& refs);
+
+}  // namespace goref
