@@ -288,6 +288,7 @@ global epollwait:function (epollwait.end - epollwait)
 epollwait:
                                                 ; sys_linux_amd64.s:699-701  epfd, ev, nev: already in rdi, rsi, rdx
         mov     r10d, ecx                       ; sys_linux_amd64.s:702  4th arg, MOVL as Go
+                                                ; sys_linux_amd64.s:703 left out: epoll_wait has no sigmask
         mov     eax, SYS_epoll_wait             ; sys_linux_amd64.s:704  Go: SYS_epoll_pwait
         syscall                                 ; sys_linux_amd64.s:705
                                                 ; sys_linux_amd64.s:706  result: already in eax

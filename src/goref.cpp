@@ -108,6 +108,10 @@ void load_goasm(File* f) {
     if (!f->funcs.empty()) f->funcs.back().last = i;
     f->funcs.push_back(Func{m[1], i + 1, static_cast<int>(f->lines.size())});
   }
+  // A function ends at its last instruction, not at the comment that
+  // introduces the next one.
+  for (Func& fn : f->funcs)
+    while (fn.last > fn.first && !f->is_code(fn.last)) fn.last--;
 }
 
 // A stub runs from its global label to its `.end:` label (which every stub

@@ -6,10 +6,15 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 
 #include <atomic>
 #include <climits>
+#include <cstddef>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -338,4 +343,84 @@ TEST_F(Netpoll, EdgeTriggeredGoroutineStaysParkedOnUnreadDataUntilNewData) {
   runner.join();
   EXPECT_EQ(stage.load(), 2);
   EXPECT_EQ(left, 0);
+}
+
+// --- netpoll_epoll.go:32-58: netpollinit's fallback and failure paths ---
+//
+// A seccomp filter makes chosen system calls fail with a chosen errno, so
+// the branches a modern kernel never takes can run: in a death-test child,
+// which the filter cannot outlive.
+
+namespace {
+
+// Fail syscall `nr` with `err`; allow everything else.
+void fail_syscall(long nr, int err) {
+  sock_filter prog[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<uint32_t>(err) & SECCOMP_RET_DATA)),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  sock_fprog fprog{static_cast<unsigned short>(sizeof prog / sizeof prog[0]), prog};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+      prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog) != 0) {
+    std::fprintf(stderr, "seccomp unavailable\n");
+    _exit(77);
+  }
+}
+
+}  // namespace
+
+TEST(NetpollinitDeathTest, WithoutEpollCreate1FallsBackToEpollCreateAndCloseOnExec) {
+  EXPECT_EXIT(
+      {
+        fail_syscall(SYS_epoll_create1, ENOSYS);  // a kernel before 2.6.27
+        rt::epfd = -1;
+        rt::netpollinit();
+        int flags = ::fcntl(rt::epfd, F_GETFD);
+        epoll_event ev[1];
+        bool is_epoll = ::epoll_wait(rt::epfd, ev, 1, 0) >= 0;
+        _exit(rt::epfd >= 0 && is_epoll && (flags & FD_CLOEXEC) ? 0 : 1);
+      },
+      testing::ExitedWithCode(0), "");
+}
+
+TEST(NetpollinitDeathTest, NoEpollAtAllThrows) {
+  EXPECT_EXIT(
+      {
+        fail_syscall(SYS_epoll_create1, ENOSYS);
+        fail_syscall(SYS_epoll_create, EMFILE);
+        rt::netpollinit();
+      },
+      testing::ExitedWithCode(2),
+      "runtime: epollcreate failed with 24\nfatal error: runtime: netpollinit failed");
+}
+
+TEST(NetpollinitDeathTest, PipeFailureThrows) {
+  EXPECT_EXIT(
+      {
+        fail_syscall(SYS_pipe2, EMFILE);
+        rt::netpollinit();
+      },
+      testing::ExitedWithCode(2), "runtime: pipe failed with 24\nfatal error: runtime: pipe failed");
+}
+
+TEST(NetpollinitDeathTest, EpollCtlFailureThrows) {
+  EXPECT_EXIT(
+      {
+        fail_syscall(SYS_epoll_ctl, ENOMEM);
+        rt::netpollinit();
+      },
+      testing::ExitedWithCode(2),
+      "runtime: epollctl failed with 12\nfatal error: runtime: epollctl failed");
+}
+
+TEST(NetpollDeathTest, EpollWaitFailureOtherThanEintrThrows) {
+  EXPECT_EXIT(
+      {
+        rt::netpollGenericInit();
+        fail_syscall(SYS_epoll_wait, EBADF);
+        rt::netpoll(0);
+      },
+      testing::ExitedWithCode(2), "failed with 9\nfatal error: runtime: netpoll failed");
 }
