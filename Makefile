@@ -81,6 +81,7 @@ TEST_SRC := \
 	tests/proc_test.cpp \
 	tests/demo_test.cpp \
 	tests/goref_test.cpp \
+	tests/notes_test.cpp \
 	tests/gdb_test.cpp
 
 obj = $(patsubst %,$(B)/%.o,$(basename $(1)))
@@ -113,6 +114,17 @@ sxs: deps $(B)/goref
 	@test -n "$(FN)" || { echo "usage: make sxs FN=netpollready"; exit 2; }
 	@$(B)/goref sxs $(FN)
 
+# notes/exercises.md, checked: each change makes its named test fail.
+exercises: deps
+	@tests/exercises.sh
+
+# Rewrites the generated map in notes/README.md (a test checks it is current).
+notes-map: deps $(B)/goref
+	@{ sed '/^<!-- map:begin -->$$/q' notes/README.md; $(B)/goref map; \
+	   sed -n '/^<!-- map:end -->$$/,$$p' notes/README.md; } >notes/README.md.new
+	@mv notes/README.md.new notes/README.md
+	@echo "notes/README.md: map rewritten"
+
 html: deps $(B)/goref
 	@$(B)/goref html $(B)/html
 
@@ -120,7 +132,7 @@ html: deps $(B)/goref
 test: deps $(B)/demo $(B)/tour $(B)/tests/runtime_test
 	$(B)/tests/runtime_test
 
-.PHONY: all run tour sxs html test deps compdb clean
+.PHONY: all run tour sxs html notes-map exercises test deps compdb clean
 
 # A change of flags rebuilds everything (git's GIT-CFLAGS trick): the file
 # is rewritten only when its contents would change.
@@ -149,8 +161,8 @@ $(B)/tests/runtime_test: $(TEST_OBJ) $(TRACER_OBJ) $(NET_OBJ) $(B)/libruntime.a
 	$(say) LINK $@
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ -lgtest
 
-# The reference test reads our sources from the tree it was built from.
-$(B)/tests/goref_test.o: CPPFLAGS += -DPROJECT_ROOT='"$(CURDIR)"'
+# The reference and notes tests read our sources from the tree they were built from.
+$(B)/tests/goref_test.o $(B)/tests/notes_test.o: CPPFLAGS += -DPROJECT_ROOT='"$(CURDIR)"'
 
 $(B)/%.o: %.cpp $(B)/FLAGS
 	@mkdir -p $(@D)

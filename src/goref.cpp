@@ -520,3 +520,52 @@ bool view(const std::string& name, const std::vector<File>& ours, const std::vec
 }
 
 }  // namespace goref
+
+namespace goref {
+
+std::string notes_map(const std::vector<File>& ours, const std::vector<Ref>& refs,
+                      const std::string& goroot) {
+  static const std::map<std::string, std::string> note = {
+      {"sys_linux_amd64.s", "sys_linux_amd64.md"}, {"defs_linux_amd64.go", "sys_linux_amd64.md"},
+      {"netpoll_epoll.go", "netpoll_epoll.md"},    {"nbpipe_pipe2.go", "netpoll_epoll.md"},
+      {"time_nofake.go", "netpoll_epoll.md"},      {"netpoll.go", "netpoll.md"},
+      {"proc.go", "proc.md"},                      {"asm_amd64.s", "proc.md"},
+      {"runtime2.go", "proc.md"},                  {"stubs.go", "proc.md"},
+      {"sys_x86.go", "proc.md"},                   {"time.go", "proc.md"},
+      {"lock_futex.go", "proc.md"},                {"os_linux.go", "proc.md"},
+      {"panic.go", "proc.md"}};
+  // (go file, go line of the function, go function) -> our "file function"s
+  std::map<std::tuple<std::string, int, std::string>, std::set<std::string>> rows;
+  std::map<std::string, File> gofiles;
+  for (const Ref& r : refs) {
+    if (r.func.empty() || ends_with(r.file, "src/tour.cpp") || ends_with(r.file, "src/demo.cpp"))
+      continue;
+    bool is_func = false;
+    for (const File& f : ours)
+      if (f.path == r.file)
+        for (const Func& fn : f.funcs) is_func = is_func || fn.name == r.func;
+    if (!is_func) continue;
+    auto it = gofiles.find(r.gofile);
+    if (it == gofiles.end()) {
+      File g;
+      load(goroot + "/src/runtime/" + r.gofile, &g);
+      it = gofiles.emplace(r.gofile, std::move(g)).first;
+    }
+    const Func* gf = it->second.func_at(r.first);
+    if (!gf) continue;
+    rows[{r.gofile, gf->first, gf->name}].insert("`" + r.file + "` `" + r.func + "`");
+  }
+  std::string out =
+      "| Go 1.19.8 | Go function | ours | note |\n|---|---|---|---|\n";
+  for (auto& [key, ourset] : rows) {
+    auto& [gofile, line, fn] = key;
+    std::string oursj;
+    for (const std::string& o : ourset) oursj += (oursj.empty() ? "" : "<br>") + o;
+    auto n = note.find(gofile);
+    out += "| `" + gofile + ":" + std::to_string(line) + "` | `" + fn + "` | " + oursj + " | " +
+           (n == note.end() ? "" : "[" + n->second + "](" + n->second + ")") + " |\n";
+  }
+  return out;
+}
+
+}  // namespace goref

@@ -4,6 +4,7 @@
 //   goref coverage         which Go statements of the netpoller have a twin
 //   goref sxs FN           Go's FN beside ours, in the terminal
 //   goref html DIR         the same for every rebuilt function, as a static site
+//   goref map              the Markdown map of notes/README.md
 //
 // Run from the project root (make sxs / make html do).  Go's text is read
 // from GOROOT at run time; nothing of it is stored here.
@@ -204,7 +205,12 @@ int main(int argc, char** argv) {
     return problems.empty() ? 0 : 1;
   }
   if (cmd == "sxs" && argc > 2) return sxs(argv[2], root);
+  if (cmd == "map") {
+    auto ours = load_ours();
+    std::fputs(goref::notes_map(ours, goref::scan(ours), root).c_str(), stdout);
+    return 0;
+  }
   if (cmd == "html" && argc > 2) return html(argv[2], root);
-  std::fprintf(stderr, "usage: goref check | sxs FN | html DIR\n");
+  std::fprintf(stderr, "usage: goref check | sxs FN | html DIR | map\n");
   return 2;
 }

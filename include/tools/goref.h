@@ -101,3 +101,12 @@ bool view(const std::string& name, const std::vector<File>& ours, const std::vec
 std::vector<std::string> rebuilt(const std::vector<File>& ours, const std::vector<Ref>& refs);
 
 }  // namespace goref
+
+namespace goref {
+
+// The map of notes/README.md: for each Go function that has a twin, in Go's
+// file order, our file and function and the note that explains it.
+std::string notes_map(const std::vector<File>& ours, const std::vector<Ref>& refs,
+                      const std::string& goroot);
+
+}  // namespace goref

@@ -1,0 +1,138 @@
+// The notes must name only what exists: every path, every test, every
+// function or identifier they put in backticks; and the map in
+// notes/README.md must be the one the references generate today.
+#include <dirent.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tools/goref.h"
+
+#ifndef PROJECT_ROOT
+#error "PROJECT_ROOT must be defined by the build"
+#endif
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> files_in(const std::string& dir, const std::string& ext) {
+  std::vector<std::string> out;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string n = e->d_name;
+      if (n.size() > ext.size() && n.compare(n.size() - ext.size(), ext.size(), ext) == 0)
+        out.push_back(dir + "/" + n);
+    }
+    closedir(d);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> notes() {  // (path, text)
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& p : files_in(std::string(PROJECT_ROOT) + "/notes", ".md"))
+    out.push_back({p, slurp(p)});
+  out.push_back({std::string(PROJECT_ROOT) + "/README.md", slurp(std::string(PROJECT_ROOT) + "/README.md")});
+  return out;
+}
+
+std::vector<std::string> backticked(const std::string& text) {
+  std::vector<std::string> out;
+  static const std::regex re("`([^`\n]+)`");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator();
+       ++it)
+    out.push_back((*it)[1]);
+  return out;
+}
+
+}  // namespace
+
+TEST(Notes, EveryPathTheyNameExists) {
+  static const std::regex re(R"(\b((?:asm|src|include|tests|notes)/[A-Za-z0-9_./-]*[A-Za-z0-9_]\.(?:cpp|h|asm|md|sh)))");
+  int n = 0;
+  for (auto& [path, text] : notes())
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator();
+         ++it, ++n) {
+      std::string p = (*it)[1];
+      EXPECT_TRUE(std::ifstream(std::string(PROJECT_ROOT) + "/" + p).good())
+          << path << " names " << p << ", which does not exist";
+    }
+  EXPECT_GT(n, 20);
+}
+
+TEST(Notes, EveryTestTheyNameExists) {
+  std::string all;
+  for (const std::string& p : files_in(std::string(PROJECT_ROOT) + "/tests", ".cpp")) all += slurp(p);
+  static const std::regex name(R"(^(?:\w+/)?([A-Z][A-Za-z0-9]*)\.([A-Z][A-Za-z0-9]*)(?:/[\w*]+)?$)");
+  int n = 0;
+  for (auto& [path, text] : notes())
+    for (const std::string& tok : backticked(text)) {
+      std::smatch m;
+      if (!std::regex_match(tok, m, name)) continue;
+      n++;
+      std::regex def("TEST(?:_F|_P)?\\(" + m[1].str() + ",\\s*" + m[2].str() + "\\)");
+      EXPECT_TRUE(std::regex_search(all, def)) << path << " names test " << tok << ", which does not exist";
+    }
+  EXPECT_GT(n, 15);
+}
+
+TEST(Notes, EveryIdentifierTheyNameExistsInOursOrGos) {
+  std::string root = goref::goroot();
+  if (root.empty() || goref::goversion(root).rfind("go1.19", 0) != 0)
+    GTEST_SKIP() << "no Go 1.19 GOROOT to look Go's names up in";
+  std::set<std::string> words;
+  static const std::regex word("[A-Za-z_][A-Za-z0-9_]*");
+  auto add = [&](const std::string& text) {
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), word); it != std::sregex_iterator();
+         ++it)
+      words.insert(it->str());
+  };
+  for (const char* dir : {"/asm", "/src", "/include/runtime", "/include/net", "/include/tools", "/tests"})
+    for (const char* ext : {".cpp", ".h", ".asm"})
+      for (const std::string& p : files_in(std::string(PROJECT_ROOT) + dir, ext)) add(slurp(p));
+  for (const char* ext : {".go", ".s"})
+    for (const std::string& p : files_in(root + "/src/runtime", ext)) add(slurp(p));
+  static const std::regex ident(R"(^([a-z_][A-Za-z0-9_]*)(?:\(\))?$)");
+  int n = 0;
+  for (auto& [path, text] : notes())
+    for (const std::string& tok : backticked(text)) {
+      std::smatch m;
+      if (!std::regex_match(tok, m, ident)) continue;
+      n++;
+      EXPECT_TRUE(words.count(m[1])) << path << " names `" << tok << "`, found nowhere in our code or Go's runtime";
+    }
+  EXPECT_GT(n, 50);
+}
+
+TEST(Notes, MapIsTheOneTheReferencesGenerate) {
+  std::string root = goref::goroot();
+  if (root.empty() || goref::goversion(root).rfind("go1.19", 0) != 0)
+    GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  std::vector<goref::File> files;
+  for (const std::string& rel : goref::our_sources(PROJECT_ROOT)) {
+    goref::File f;
+    if (goref::load(std::string(PROJECT_ROOT) + "/" + rel, &f)) {
+      f.path = rel;
+      files.push_back(std::move(f));
+    }
+  }
+  std::string want = goref::notes_map(files, goref::scan(files), root);
+  std::string readme = slurp(std::string(PROJECT_ROOT) + "/notes/README.md");
+  size_t a = readme.find("<!-- map:begin -->\n"), b = readme.find("<!-- map:end -->");
+  ASSERT_NE(a, std::string::npos);
+  ASSERT_NE(b, std::string::npos);
+  a += std::string("<!-- map:begin -->\n").size();
+  EXPECT_EQ(readme.substr(a, b - a), want) << "run make notes-map";
+}
