@@ -100,7 +100,7 @@ Q := @
 say := @printf '  %-6s %s\n'
 endif
 
-all: deps $(B)/demo $(B)/tour $(B)/goref $(B)/tests/runtime_test
+all: deps $(B)/demo $(B)/tour $(B)/goref $(B)/tests/gdb_target $(B)/tests/runtime_test
 
 run: deps $(B)/demo
 	$(B)/demo
@@ -129,7 +129,7 @@ html: deps $(B)/goref
 	@$(B)/goref html $(B)/html
 
 # The suite runs gdb on the tour and runs the demo, so it needs both built.
-test: deps $(B)/demo $(B)/tour $(B)/tests/runtime_test
+test: deps $(B)/demo $(B)/tour $(B)/tests/gdb_target $(B)/tests/runtime_test
 	$(B)/tests/runtime_test
 
 .PHONY: all run tour sxs html notes-map exercises test deps compdb clean
@@ -154,6 +154,11 @@ $(B)/goref: $(B)/src/goref_main.o $(B)/src/goref.o
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
 
 $(B)/tour: $(TOUR_OBJ) $(TRACER_OBJ) $(B)/libruntime.a
+	$(say) LINK $@
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
+
+# A program in a known state for the gdb tests (and for trying the extension).
+$(B)/tests/gdb_target: $(B)/tests/gdb_target.o $(B)/libruntime.a
 	$(say) LINK $@
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
 

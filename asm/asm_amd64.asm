@@ -92,4 +92,31 @@ procyield:
         ret                             ; asm_amd64.s:758
 .end:
 
+; Call frame information for gdb, written by hand because NASM has no CFI
+; directives.  One rule matters: goexit has no caller.  DW_CFA_undefined for
+; the return-address column tells a debugger so, and a backtrace of any
+; goroutine ends cleanly at goexit, as Go's TOPFRAME flag makes Go's own
+; tracebacks end there.
+section .debug_frame noalloc noexec nowrite align=8
+cie:
+        dd      .end - .start           ; length
+.start: dd      0xffffffff              ; CIE id (.debug_frame's)
+        db      1                       ; version
+        db      0                       ; augmentation: none
+        db      1                       ; code alignment factor
+        db      0x78                    ; data alignment factor: -8 (SLEB128)
+        db      16                      ; return address column: rip
+        db      0x0c, 7, 8              ; DW_CFA_def_cfa: rsp + 8
+        db      0x90, 1                 ; DW_CFA_offset: rip at CFA - 8
+        align   8, db 0                 ; DW_CFA_nop padding
+.end:
+fde_goexit:
+        dd      .end - .start
+.start: dd      cie                     ; this FDE's CIE
+        dq      goexit                  ; the code it covers
+        dq      goexit.end - goexit
+        db      0x07, 16                ; DW_CFA_undefined: rip.  No caller.
+        align   8, db 0
+.end:
+
 section .note.GNU-stack noalloc noexec nowrite progbits

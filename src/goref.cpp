@@ -263,6 +263,7 @@ std::vector<std::string> go_names(const std::string& ours) {
       {"addtimer", {"addtimer", "doaddtimer"}},
       {"checkTimers", {"checkTimers", "runtimer", "runOneTimer"}},
       {"wakep", {"wakep", "startm"}},
+      {"findRunnable", {"findRunnable", "sysmon"}},
       {"gosched_m", {"gosched_m", "goschedImpl"}},
       {"throw_", {"throw", "fatalthrow"}},
       {"ready", {"ready"}},

@@ -36,6 +36,7 @@ void goexit1();
 namespace runtime {
 
 schedt sched;
+g* allg_head;  // every g ever made, newest first: Go's allgs, and gdb's way in
 
 namespace {
 
@@ -48,7 +49,6 @@ thread_local m* tls_m;  // Go keeps g in TLS and in R14; we keep the M, whose cu
 m allm[kMaxM];  // Go allocates Ms (allocm); we need few and keep them here
 g* main_g;
 mutex allglock;
-g* allg_head;
 
 // The per-switch bookkeeping sanitizers need to follow a thread from one
 // stack to another.  Empty in a plain build.
@@ -405,6 +405,16 @@ top:  // proc.go:2568
   int64_t now = nanotime();
   int64_t pollUntil = checkTimers(now);  // proc.go:2582  run due timers
 
+  // Go's sysmon thread polls the network when no one has for 10 ms, so
+  // goroutines ready on the network are not starved by ones that keep
+  // yielding.  We have no sysmon; the M looking for work does it.
+  int64_t lastpoll = sched.lastpoll.load();  // proc.go:5215
+  if (netpollinited() && lastpoll != 0 && lastpoll + 10 * 1000 * 1000 < now &&  // proc.go:5216
+      sched.lastpoll.compare_exchange_strong(lastpoll, now)) {                  // proc.go:5217
+    gList list = netpoll(0);  // proc.go:5218  non-blocking
+    injectglist(&list);       // proc.go:5228
+  }
+
   lock(&sched.lock);      // proc.go:2631  the global queue
   g* gp = globrunqget();  // proc.go:2632
   unlock(&sched.lock);    // proc.go:2633
@@ -493,6 +503,7 @@ void schedule() {
 // schedule until there is nothing left to do.
 void mstart(m* mp) {
   tls_m = mp;
+  mp->thread = static_cast<uintptr_t>(pthread_self());  // lets gdb find an M's thread
 #ifdef __SANITIZE_THREAD__
   mp->g0_tsan_fiber = __tsan_get_current_fiber();
 #endif

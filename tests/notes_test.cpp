@@ -134,5 +134,16 @@ TEST(Notes, MapIsTheOneTheReferencesGenerate) {
   ASSERT_NE(a, std::string::npos);
   ASSERT_NE(b, std::string::npos);
   a += std::string("<!-- map:begin -->\n").size();
-  EXPECT_EQ(readme.substr(a, b - a), want) << "run make notes-map";
+  std::string have = readme.substr(a, b - a);
+  if (have != want) {
+    std::string first;  // the first line that differs, to point the reader at it
+    std::istringstream h(have), w(want);
+    for (std::string hl, wl; std::getline(w, wl);)
+      if (!std::getline(h, hl) || hl != wl) {
+        first = wl;
+        break;
+      }
+    ADD_FAILURE() << "notes/README.md's map is stale (run make notes-map); first difference at: "
+                  << first;
+  }
 }

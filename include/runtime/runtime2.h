@@ -149,5 +149,6 @@ struct schedt {
 };
 
 extern schedt sched;
+extern g* allg_head;  // proc.cpp: every g, linked by alllink (Go's allgs)
 
 }  // namespace runtime

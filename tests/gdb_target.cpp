@@ -1,0 +1,68 @@
+// gdb_target - a program in a known state, for the gdb tests and for a
+// reader trying the gdb extension: one goroutine parked reading an empty
+// pipe (in netpollblock), pollDescs with known semaphore states and
+// deadlines, an epollevent for a pollDesc and one for the break pipe.
+// gdb_stop_here() is where to look; then the program cleans up and exits 0.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <initializer_list>
+
+#include "net/waitgroup.h"
+#include "runtime/netpoll.h"
+
+namespace rt = runtime;
+
+extern "C" __attribute__((noinline)) void gdb_stop_here() { asm volatile("" ::: "memory"); }
+
+// Globals with plain names, so a gdb session can print them.
+rt::epollevent ev_pd, ev_break;
+rt::pollDesc *reader_pd, *ready_pd, *deadline_pd;
+
+namespace {
+
+int pipefd[2];
+std::atomic<bool> parked{false};
+
+// The parked goroutine's own function: `goroutine N bt` must reach it.
+__attribute__((noinline)) void reader_entry(void*) {
+  char b;
+  rt::poll_runtime_pollReset(reader_pd, 'r');
+  while (::read(pipefd[0], &b, 1) < 0) rt::poll_runtime_pollWait(reader_pd, 'r');
+}
+
+
+void main_goroutine(void*) {
+  int32_t err;
+  rt::poll_runtime_pollServerInit();
+  ::pipe2(pipefd, O_NONBLOCK | O_CLOEXEC);
+  reader_pd = rt::poll_runtime_pollOpen(static_cast<uintptr_t>(pipefd[0]), &err);
+  ready_pd = rt::poll_runtime_pollOpen(static_cast<uintptr_t>(pipefd[1]), &err);
+  ready_pd->wg.store(rt::pdReady);  // a write notification pending
+  int other[2];
+  ::pipe2(other, O_NONBLOCK | O_CLOEXEC);
+  deadline_pd = rt::poll_runtime_pollOpen(static_cast<uintptr_t>(other[0]), &err);
+  rt::poll_runtime_pollSetDeadline(deadline_pd, int64_t{3600} * 1000000000, 'r');  // an hour
+  ev_pd.events = rt::EPOLLIN_ | rt::EPOLLOUT_ | rt::EPOLLRDHUP_ | rt::EPOLLET_;
+  rt::epolldata_set(&ev_pd, reader_pd);
+  ev_break.events = rt::EPOLLIN_;
+  rt::epolldata_set(&ev_break, &rt::netpollBreakRd);
+
+  rt::newproc(reader_entry, nullptr);
+  while (reader_pd->rg.load() <= rt::pdWait) rt::Gosched();  // until it is parked on rg
+
+  gdb_stop_here();
+
+  ::write(pipefd[1], "x", 1);  // wake the reader
+  while (reader_pd->rg.load() != 0 || rt::sched.ngsys.load() != 0) rt::Gosched();
+  rt::poll_runtime_pollSetDeadline(deadline_pd, 0, 'r');
+  for (rt::pollDesc* pd : {reader_pd, ready_pd, deadline_pd}) {
+    rt::poll_runtime_pollUnblock(pd);
+    rt::poll_runtime_pollClose(pd);
+  }
+}
+
+}  // namespace
+
+int main() { return rt::run(main_goroutine, nullptr, 1) == 0 ? 0 : 1; }
