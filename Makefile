@@ -114,6 +114,11 @@ sxs: deps $(B)/goref
 	@test -n "$(FN)" || { echo "usage: make sxs FN=netpollready"; exit 2; }
 	@$(B)/goref sxs $(FN)
 
+# gdb on the demo, one M, with the extension loaded and a guide to follow.
+gdb: deps $(B)/demo
+	NETPOLL_PROCS=1 gdb -q -x notes/gdb/netpoll_gdb.py \
+	  -ex 'break runtime::netpollinit' -ex 'break epollwait' -ex netpoll-guide $(B)/demo
+
 # notes/exercises.md, checked: each change makes its named test fail.
 exercises: deps
 	@tests/exercises.sh
@@ -132,7 +137,7 @@ html: deps $(B)/goref
 test: deps $(B)/demo $(B)/tour $(B)/tests/gdb_target $(B)/tests/runtime_test
 	$(B)/tests/runtime_test
 
-.PHONY: all run tour sxs html notes-map exercises test deps compdb clean
+.PHONY: all run tour sxs html notes-map exercises gdb test deps compdb clean
 
 # A change of flags rebuilds everything (git's GIT-CFLAGS trick): the file
 # is rewritten only when its contents would change.
@@ -167,7 +172,7 @@ $(B)/tests/runtime_test: $(TEST_OBJ) $(TRACER_OBJ) $(NET_OBJ) $(B)/libruntime.a
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ -lgtest
 
 # The reference and notes tests read our sources from the tree they were built from.
-$(B)/tests/goref_test.o $(B)/tests/notes_test.o: CPPFLAGS += -DPROJECT_ROOT='"$(CURDIR)"'
+$(B)/tests/goref_test.o $(B)/tests/notes_test.o $(B)/tests/gdb_test.o: CPPFLAGS += -DPROJECT_ROOT='"$(CURDIR)"'
 
 $(B)/%.o: %.cpp $(B)/FLAGS
 	@mkdir -p $(@D)

@@ -527,13 +527,20 @@ namespace goref {
 std::string notes_map(const std::vector<File>& ours, const std::vector<Ref>& refs,
                       const std::string& goroot) {
   static const std::map<std::string, std::string> note = {
-      {"sys_linux_amd64.s", "sys_linux_amd64.md"}, {"defs_linux_amd64.go", "sys_linux_amd64.md"},
-      {"netpoll_epoll.go", "netpoll_epoll.md"},    {"nbpipe_pipe2.go", "netpoll_epoll.md"},
-      {"time_nofake.go", "netpoll_epoll.md"},      {"netpoll.go", "netpoll.md"},
-      {"proc.go", "proc.md"},                      {"asm_amd64.s", "proc.md"},
-      {"runtime2.go", "proc.md"},                  {"stubs.go", "proc.md"},
-      {"sys_x86.go", "proc.md"},                   {"time.go", "proc.md"},
-      {"lock_futex.go", "proc.md"},                {"os_linux.go", "proc.md"},
+      {"sys_linux_amd64.s", "sys_linux_amd64.md"},
+      {"defs_linux_amd64.go", "sys_linux_amd64.md"},
+      {"netpoll_epoll.go", "netpoll_epoll.md"},
+      {"nbpipe_pipe2.go", "netpoll_epoll.md"},
+      {"time_nofake.go", "netpoll_epoll.md"},
+      {"netpoll.go", "netpoll.md"},
+      {"proc.go", "proc.md"},
+      {"asm_amd64.s", "proc.md"},
+      {"runtime2.go", "proc.md"},
+      {"stubs.go", "proc.md"},
+      {"sys_x86.go", "proc.md"},
+      {"time.go", "proc.md"},
+      {"lock_futex.go", "proc.md"},
+      {"os_linux.go", "proc.md"},
       {"panic.go", "proc.md"}};
   // (go file, go line of the function, go function) -> our "file function"s
   std::map<std::tuple<std::string, int, std::string>, std::set<std::string>> rows;
@@ -556,8 +563,7 @@ std::string notes_map(const std::vector<File>& ours, const std::vector<Ref>& ref
     if (!gf) continue;
     rows[{r.gofile, gf->first, gf->name}].insert("`" + r.file + "` `" + r.func + "`");
   }
-  std::string out =
-      "| Go 1.19.8 | Go function | ours | note |\n|---|---|---|---|\n";
+  std::string out = "| Go 1.19.8 | Go function | ours | note |\n|---|---|---|---|\n";
   for (auto& [key, ourset] : rows) {
     auto& [gofile, line, fn] = key;
     std::string oursj;

@@ -408,7 +408,7 @@ top:  // proc.go:2568
   // Go's sysmon thread polls the network when no one has for 10 ms, so
   // goroutines ready on the network are not starved by ones that keep
   // yielding.  We have no sysmon; the M looking for work does it.
-  int64_t lastpoll = sched.lastpoll.load();  // proc.go:5215
+  int64_t lastpoll = sched.lastpoll.load();                                     // proc.go:5215
   if (netpollinited() && lastpoll != 0 && lastpoll + 10 * 1000 * 1000 < now &&  // proc.go:5216
       sched.lastpoll.compare_exchange_strong(lastpoll, now)) {                  // proc.go:5217
     gList list = netpoll(0);  // proc.go:5218  non-blocking

@@ -32,7 +32,6 @@ __attribute__((noinline)) void reader_entry(void*) {
   while (::read(pipefd[0], &b, 1) < 0) rt::poll_runtime_pollWait(reader_pd, 'r');
 }
 
-
 void main_goroutine(void*) {
   int32_t err;
   rt::poll_runtime_pollServerInit();

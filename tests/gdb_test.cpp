@@ -8,22 +8,31 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
 #include <string>
 
 namespace {
 
-std::string tour_path() {
+std::string build_dir() {
   std::array<char, 4096> buf{};
   ssize_t n = readlink("/proc/self/exe", buf.data(), buf.size() - 1);
   std::string self(buf.data(), n > 0 ? n : 0);
   std::string dir = self.substr(0, self.rfind('/'));  // .../build/tests
-  return dir.substr(0, dir.rfind('/')) + "/tour";     // .../build/tour
+  return dir.substr(0, dir.rfind('/'));               // .../build
 }
+std::string tour_path() { return build_dir() + "/tour"; }
+std::string target_path() { return build_dir() + "/tests/gdb_target"; }
 
-std::string run_gdb(const std::string& script) {
+// Runs gdb in batch mode on `program` with the extension loaded, then the
+// given script of gdb commands.
+std::string run_gdb(const std::string& script, const std::string& program = tour_path(),
+                    const std::string& extra = "") {
   char path[] = "/tmp/netpoll-gdb-XXXXXX";
   int fd = mkstemp(path);
-  std::string cmd = "gdb -batch -nx -x " + std::string(path) + " " + tour_path() + " 2>&1";
+  std::string cmd = "gdb -batch -nx -x " PROJECT_ROOT "/notes/gdb/netpoll_gdb.py " + extra +
+                    " -x " + std::string(path) + " " + program + " 2>&1";
   if (write(fd, script.data(), script.size()) != static_cast<ssize_t>(script.size())) return "";
   close(fd);
   std::string out;
@@ -34,6 +43,49 @@ std::string run_gdb(const std::string& script) {
   }
   unlink(path);
   return out;
+}
+
+bool gdb_missing() { return system("command -v gdb >/dev/null 2>&1") != 0; }
+bool ptrace_forbidden(const std::string& out) {
+  return out.find("ptrace: Operation not permitted") != std::string::npos ||
+         out.find("Could not trace the inferior process") != std::string::npos;
+}
+
+// The gdb_target session the printer and goroutine tests share.
+const std::string& target_session() {
+  static std::string out = run_gdb(
+      "set pagination off\n"
+      "break gdb_stop_here\n"
+      "run\n"
+      "echo ==goroutines\\n\n"
+      "info goroutines\n"
+      "echo ==ev_pd\\n\n"
+      "print ev_pd\n"
+      "echo ==ev_break\\n\n"
+      "print ev_break\n"
+      "echo ==reader_pd\\n\n"
+      "print *reader_pd\n"
+      "echo ==ready_pd\\n\n"
+      "print *ready_pd\n"
+      "echo ==deadline_pd\\n\n"
+      "print *deadline_pd\n"
+      "echo ==bt2\\n\n"
+      "goroutine 2 bt\n"
+      "echo ==netpoll\\n\n"
+      "info netpoll\n"
+      "echo ==end\\n\n"
+      "kill\n",
+      target_path());
+  return out;
+}
+
+// The part of the session between "==name" and the next "==".
+std::string section(const std::string& name) {
+  const std::string& out = target_session();
+  size_t a = out.find("==" + name + "\n");
+  if (a == std::string::npos) return "";
+  a += name.size() + 3;
+  return out.substr(a, out.find("\n==", a) - a);
 }
 
 }  // namespace
@@ -61,4 +113,107 @@ TEST(Gdb, StepiThroughEpollwaitShowsAsmLinesAndRax232AtSyscall) {
       << out;
   EXPECT_NE(out.find("<epollwait+8>:\tsyscall"), std::string::npos) << out;
   EXPECT_NE(out.find("rax=232"), std::string::npos) << out;
+}
+
+TEST(Gdb, AtEachStubsSyscallRaxIsItsNumberAndTheArgumentsAreInTheKernelsRegisters) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  std::string out = run_gdb("", tour_path(), "-x " PROJECT_ROOT "/tests/gdb_stubs.py");
+  if (ptrace_forbidden(out)) GTEST_SKIP() << "this machine forbids ptrace";
+  // name -> (number, how many arguments stay where System V put them)
+  const std::map<std::string, std::pair<uint64_t, int>> want = {
+      {"epollcreate", {213, 1}}, {"epollcreate1", {291, 1}},  {"epollctl", {233, 4}},
+      {"epollwait", {232, 4}},   {"epollpwait", {281, 4}},    {"runtime_read", {0, 3}},
+      {"write1", {1, 3}},        {"runtime_pipe2", {293, 0}}, {"closefd", {3, 1}},
+      {"closeonexec", {72, 1}},  {"futex", {202, 4}}};
+  static const std::regex line(
+      R"(STUB (\w+) line=(\S+):(\d+) at=(\w+),(\w+),(\w+),(\w+),(\w+),(\w+) entry=(\w+),(\w+),(\w+),(\w+))");
+  std::map<std::string, std::smatch> got;
+  std::istringstream in(out);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  for (const std::string& l : lines) {
+    std::smatch m;
+    if (std::regex_search(l, m, line)) got[m[1]] = m;
+  }
+  auto hex = [](const std::ssub_match& s) { return std::stoull(s.str(), nullptr, 16); };
+  for (auto& [name, spec] : want) {
+    auto it = got.find(name);
+    ASSERT_NE(it, got.end()) << "the tour never stopped in " << name << "\n" << out;
+    const std::smatch& m = it->second;
+    EXPECT_NE(m[2].str().find("sys_linux_amd64.asm"), std::string::npos) << name << ": " << m[2];
+    EXPECT_EQ(hex(m[4]), spec.first) << name << ": rax at the syscall";
+    uint64_t at[5] = {hex(m[5]), hex(m[6]), hex(m[7]), hex(m[8]), hex(m[9])};  // rdi rsi rdx r10 r8
+    uint64_t entry[4] = {hex(m[10]), hex(m[11]), hex(m[12]), hex(m[13])};      // rdi rsi rdx rcx
+    const uint64_t lo = 0xffffffff;
+    for (int i = 0; i < spec.second && i < 3; i++)
+      EXPECT_EQ(at[i] & lo, entry[i] & lo) << name << ": argument " << i + 1 << " moved";
+    if (spec.second == 4) {
+      EXPECT_EQ(at[3] & lo, entry[3] & lo) << name << ": the 4th argument must go from rcx to r10";
+    }
+    if (name == "runtime_pipe2") {
+      EXPECT_EQ(at[0], entry[1]) << "pipe2: the array goes first to the kernel";
+      EXPECT_EQ(at[1] & lo, entry[0] & lo) << "pipe2: the flags second";
+    }
+    if (name == "epollpwait") {
+      EXPECT_EQ(at[4], 0u) << "epollpwait: sigmask (r8) must be NULL";
+    }
+    if (name == "closeonexec") {
+      EXPECT_EQ(at[1], 2u) << "F_SETFD";
+      EXPECT_EQ(at[2], 1u) << "FD_CLOEXEC";
+    }
+  }
+}
+
+TEST(Gdb, EpolleventPrintsItsEventsAndThePollDescItPointsTo) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  if (ptrace_forbidden(target_session())) GTEST_SKIP() << "this machine forbids ptrace";
+  EXPECT_NE(section("ev_pd").find("events = EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET"),
+            std::string::npos)
+      << target_session();
+  EXPECT_NE(section("ev_pd").find("data = pollDesc 0x"), std::string::npos) << section("ev_pd");
+  EXPECT_NE(section("ev_break").find("events = EPOLLIN, data = &netpollBreakRd (the break pipe)"),
+            std::string::npos)
+      << section("ev_break");
+}
+
+TEST(Gdb, PollDescPrintsItsSemaphoresAndDeadlines) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  if (ptrace_forbidden(target_session())) GTEST_SKIP() << "this machine forbids ptrace";
+  EXPECT_TRUE(std::regex_search(section("reader_pd"), std::regex("rg = G[0-9]+, wg = nil")))
+      << section("reader_pd");
+  EXPECT_NE(section("ready_pd").find("rg = nil, wg = pdReady"), std::string::npos)
+      << section("ready_pd");
+  EXPECT_TRUE(std::regex_search(section("deadline_pd"),
+                                std::regex("rd = in 3[0-9]{3}\\.[0-9]+ s, wd = none")))
+      << section("deadline_pd");
+}
+
+TEST(Gdb, InfoGoroutinesShowsOneParkedInNetpollblock) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  if (ptrace_forbidden(target_session())) GTEST_SKIP() << "this machine forbids ptrace";
+  std::string g = section("goroutines");
+  EXPECT_TRUE(std::regex_search(g, std::regex("G1 +running +on M0"))) << g;
+  EXPECT_TRUE(
+      std::regex_search(g, std::regex("G2 +waiting +netpollblock fd=[0-9]+ 'r' \\(IO wait\\)")))
+      << g;
+}
+
+TEST(Gdb, GoroutineBtReachesTheEntryFunctionAndEndsAtGoexit) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  if (ptrace_forbidden(target_session())) GTEST_SKIP() << "this machine forbids ptrace";
+  std::string bt = section("bt2");
+  for (const char* frame : {"mcall", "gopark", "netpollblock", "poll_runtime_pollWait",
+                            "reader_entry", "goroutine_start", "goexit ()"})
+    EXPECT_NE(bt.find(frame), std::string::npos) << "missing " << frame << " in\n" << bt;
+  EXPECT_EQ(bt.find("??"), std::string::npos) << "the backtrace should end at goexit:\n" << bt;
+}
+
+TEST(Gdb, InfoNetpollListsTheBreakPipeAndEveryPollDesc) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  if (ptrace_forbidden(target_session())) GTEST_SKIP() << "this machine forbids ptrace";
+  std::string n = section("netpoll");
+  EXPECT_TRUE(std::regex_search(n, std::regex("epfd [0-9]+ +break pipe r=[0-9]+ w=[0-9]+"))) << n;
+  EXPECT_NE(n.find("the break pipe (data = &netpollBreakRd)"), std::string::npos) << n;
+  EXPECT_TRUE(std::regex_search(n, std::regex("rg = G[0-9]+"))) << n;
+  EXPECT_NE(n.find("wg = pdReady"), std::string::npos) << n;
 }

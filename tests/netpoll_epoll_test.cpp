@@ -4,10 +4,10 @@
 // with no goroutines parked, so netpollready only moves semaphores to
 // pdReady; the states are then read off the pollDescs.
 #include <fcntl.h>
-#include <signal.h>
-#include <sys/epoll.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <signal.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 
@@ -358,7 +358,8 @@ void fail_syscall(long nr, int err) {
   sock_filter prog[] = {
       BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(nr), 0, 1),
-      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (static_cast<uint32_t>(err) & SECCOMP_RET_DATA)),
+      BPF_STMT(BPF_RET | BPF_K,
+               SECCOMP_RET_ERRNO | (static_cast<uint32_t>(err) & SECCOMP_RET_DATA)),
       BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
   };
   sock_fprog fprog{static_cast<unsigned short>(sizeof prog / sizeof prog[0]), prog};
@@ -402,7 +403,8 @@ TEST(NetpollinitDeathTest, PipeFailureThrows) {
         fail_syscall(SYS_pipe2, EMFILE);
         rt::netpollinit();
       },
-      testing::ExitedWithCode(2), "runtime: pipe failed with 24\nfatal error: runtime: pipe failed");
+      testing::ExitedWithCode(2),
+      "runtime: pipe failed with 24\nfatal error: runtime: pipe failed");
 }
 
 TEST(NetpollinitDeathTest, EpollCtlFailureThrows) {

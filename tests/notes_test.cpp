@@ -2,6 +2,7 @@
 // function or identifier they put in backticks; and the map in
 // notes/README.md must be the one the references generate today.
 #include <dirent.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 #include <regex>
@@ -9,8 +10,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "tools/goref.h"
 
@@ -44,7 +43,8 @@ std::vector<std::pair<std::string, std::string>> notes() {  // (path, text)
   std::vector<std::pair<std::string, std::string>> out;
   for (const std::string& p : files_in(std::string(PROJECT_ROOT) + "/notes", ".md"))
     out.push_back({p, slurp(p)});
-  out.push_back({std::string(PROJECT_ROOT) + "/README.md", slurp(std::string(PROJECT_ROOT) + "/README.md")});
+  out.push_back(
+      {std::string(PROJECT_ROOT) + "/README.md", slurp(std::string(PROJECT_ROOT) + "/README.md")});
   return out;
 }
 
@@ -60,7 +60,8 @@ std::vector<std::string> backticked(const std::string& text) {
 }  // namespace
 
 TEST(Notes, EveryPathTheyNameExists) {
-  static const std::regex re(R"(\b((?:asm|src|include|tests|notes)/[A-Za-z0-9_./-]*[A-Za-z0-9_]\.(?:cpp|h|asm|md|sh)))");
+  static const std::regex re(
+      R"(\b((?:asm|src|include|tests|notes)/[A-Za-z0-9_./-]*[A-Za-z0-9_]\.(?:cpp|h|asm|md|sh)))");
   int n = 0;
   for (auto& [path, text] : notes())
     for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator();
@@ -74,8 +75,10 @@ TEST(Notes, EveryPathTheyNameExists) {
 
 TEST(Notes, EveryTestTheyNameExists) {
   std::string all;
-  for (const std::string& p : files_in(std::string(PROJECT_ROOT) + "/tests", ".cpp")) all += slurp(p);
-  static const std::regex name(R"(^(?:\w+/)?([A-Z][A-Za-z0-9]*)\.([A-Z][A-Za-z0-9]*)(?:/[\w*]+)?$)");
+  for (const std::string& p : files_in(std::string(PROJECT_ROOT) + "/tests", ".cpp"))
+    all += slurp(p);
+  static const std::regex name(
+      R"(^(?:\w+/)?([A-Z][A-Za-z0-9]*)\.([A-Z][A-Za-z0-9]*)(?:/[\w*]+)?$)");
   int n = 0;
   for (auto& [path, text] : notes())
     for (const std::string& tok : backticked(text)) {
@@ -83,7 +86,8 @@ TEST(Notes, EveryTestTheyNameExists) {
       if (!std::regex_match(tok, m, name)) continue;
       n++;
       std::regex def("TEST(?:_F|_P)?\\(" + m[1].str() + ",\\s*" + m[2].str() + "\\)");
-      EXPECT_TRUE(std::regex_search(all, def)) << path << " names test " << tok << ", which does not exist";
+      EXPECT_TRUE(std::regex_search(all, def))
+          << path << " names test " << tok << ", which does not exist";
     }
   EXPECT_GT(n, 15);
 }
@@ -95,11 +99,12 @@ TEST(Notes, EveryIdentifierTheyNameExistsInOursOrGos) {
   std::set<std::string> words;
   static const std::regex word("[A-Za-z_][A-Za-z0-9_]*");
   auto add = [&](const std::string& text) {
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), word); it != std::sregex_iterator();
-         ++it)
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), word);
+         it != std::sregex_iterator(); ++it)
       words.insert(it->str());
   };
-  for (const char* dir : {"/asm", "/src", "/include/runtime", "/include/net", "/include/tools", "/tests"})
+  for (const char* dir :
+       {"/asm", "/src", "/include/runtime", "/include/net", "/include/tools", "/tests"})
     for (const char* ext : {".cpp", ".h", ".asm"})
       for (const std::string& p : files_in(std::string(PROJECT_ROOT) + dir, ext)) add(slurp(p));
   for (const char* ext : {".go", ".s"})
@@ -111,7 +116,8 @@ TEST(Notes, EveryIdentifierTheyNameExistsInOursOrGos) {
       std::smatch m;
       if (!std::regex_match(tok, m, ident)) continue;
       n++;
-      EXPECT_TRUE(words.count(m[1])) << path << " names `" << tok << "`, found nowhere in our code or Go's runtime";
+      EXPECT_TRUE(words.count(m[1]))
+          << path << " names `" << tok << "`, found nowhere in our code or Go's runtime";
     }
   EXPECT_GT(n, 50);
 }

@@ -1,0 +1,345 @@
+# netpoll_gdb.py - gdb support for netpoll-asm, in the spirit of Go's
+# runtime-gdb.py: goroutines, pollDescs and epoll events, readable.
+#
+#   gdb -x notes/gdb/netpoll_gdb.py build/demo        (make gdb does this)
+#
+# Commands:
+#   info goroutines          every goroutine, its status, where it is parked
+#   goroutine N CMD          run a gdb command (bt first of all) as goroutine N
+#   goroutine all CMD        ... for every goroutine
+#   info netpoll             epfd, the break pipe, every registered descriptor
+#                            (as the kernel lists it, with EPOLLERR|EPOLLHUP,
+#                            which epoll always reports, added)
+#   netpoll-guide            what to try next
+# Pretty-printers: runtime::epollevent, runtime::pollDesc, runtime::gList,
+# runtime::gQueue, runtime::g.
+#
+# A parked goroutine's registers are on its own stack, where gosave_gogo
+# (asm/asm_amd64.asm) pushed them: from g.sched.sp up, MXCSR and the x87
+# control word (8 bytes), r15, r14, r13, r12, rbx, rbp, then the pc to resume
+# at.  `goroutine N CMD` loads those into the selected thread's registers,
+# runs CMD, and puts the thread's own back, as Go's `goroutine N` does.
+
+import os
+import re
+import time
+
+import gdb
+import gdb.printing
+
+PD_READY, PD_WAIT = 1, 2
+STATUS = {0: "idle", 1: "runnable", 2: "running", 4: "waiting", 6: "dead"}
+EPOLL_BITS = [(0x1, "EPOLLIN"), (0x2, "EPOLLPRI"), (0x4, "EPOLLOUT"), (0x8, "EPOLLERR"),
+              (0x10, "EPOLLHUP"), (0x2000, "EPOLLRDHUP"), (0x40000000, "EPOLLONESHOT"),
+              (0x80000000, "EPOLLET")]
+
+
+def atomic(v):
+    """The value inside a std::atomic, whatever libstdc++ calls it."""
+    for path in (("_M_i",), ("_M_b", "_M_p")):
+        try:
+            x = v
+            for field in path:
+                x = x[field]
+            return x
+        except gdb.error:
+            pass
+    return v
+
+
+def events_str(e):
+    e = int(e) & 0xffffffff
+    names = [n for bit, n in EPOLL_BITS if e & bit]
+    rest = e & ~sum(bit for bit, _ in EPOLL_BITS)
+    if rest:
+        names.append(hex(rest))
+    return "|".join(names) if names else "0"
+
+
+def g_type():
+    return gdb.lookup_type("runtime::g")
+
+
+def pd_type():
+    return gdb.lookup_type("runtime::pollDesc")
+
+
+def allgs():
+    gp = gdb.parse_and_eval("runtime::allg_head")
+    while int(gp) != 0:
+        yield gp
+        gp = gp["alllink"]
+
+
+def goid(gp):
+    return int(gp["goid"])
+
+
+def g_status(gp):
+    return int(atomic(gp["atomicstatus"]))
+
+
+def where(gp):
+    st = g_status(gp)
+    if st == 2:
+        mp = gp["mp"]
+        return "on M%d" % int(mp["id"]) if int(mp) else "running"
+    if st != 4:
+        return ""
+    reason = str(atomic(gp["waitreason"]))
+    if reason.endswith("IOWait"):
+        mode = int(gp["waitmode"])
+        m = {ord("r"): "'r'", ord("w"): "'w'"}.get(mode, str(mode))
+        return "netpollblock fd=%d %s (IO wait)" % (int(gp["waitfd"]), m)
+    return "gopark"
+
+
+def sem_str(v):
+    v = int(atomic(v))
+    if v == 0:
+        return "nil"
+    if v == PD_READY:
+        return "pdReady"
+    if v == PD_WAIT:
+        return "pdWait"
+    try:
+        return "G%d" % goid(gdb.Value(v).cast(g_type().pointer()).dereference())
+    except gdb.error:
+        return hex(v)
+
+
+def deadline_str(d):
+    d = int(d)
+    if d == 0:
+        return "none"
+    if d < 0:
+        return "expired"
+    # CLOCK_MONOTONIC is the same clock in gdb's process as in the program's.
+    left = (d - time.monotonic_ns()) / 1e9
+    return "in %.3f s" % left if left >= 0 else "%.3f s ago" % -left
+
+
+class EpolleventPrinter:
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        data = 0
+        for i in range(8):
+            data |= int(self.val["data"][i]) << (8 * i)
+        try:
+            brk = int(gdb.parse_and_eval("&runtime::netpollBreakRd"))
+        except gdb.error:
+            brk = -1
+        if data == brk:
+            what = "&netpollBreakRd (the break pipe)"
+        elif data == 0:
+            what = "0"
+        else:
+            try:
+                pd = gdb.Value(data).cast(pd_type().pointer()).dereference()
+                what = "pollDesc %s (fd %d)" % (hex(data), int(pd["fd"]))
+            except gdb.error:
+                what = hex(data)
+        return "{events = %s, data = %s}" % (events_str(self.val["events"]), what)
+
+
+class PollDescPrinter:
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        v = self.val
+        return ("{fd = %d, rg = %s, wg = %s, closing = %s, rd = %s, wd = %s, rseq = %d, wseq = %d}"
+                % (int(v["fd"]), sem_str(v["rg"]), sem_str(v["wg"]),
+                   "true" if bool(v["closing"]) else "false", deadline_str(v["rd"]),
+                   deadline_str(v["wd"]), int(v["rseq"]), int(v["wseq"])))
+
+
+class GListPrinter:
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        ids, gp = [], self.val["head"]
+        while int(gp) != 0 and len(ids) < 1000:
+            ids.append("G%d" % goid(gp))
+            gp = gp["schedlink"]
+        return "%s [%s]" % (self.val.type.strip_typedefs().name.split("::")[-1], ", ".join(ids))
+
+
+class GPrinter:
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        w = where(self.val)
+        return "G%d %s%s" % (goid(self.val), STATUS.get(g_status(self.val), "?"),
+                             " " + w if w else "")
+
+
+def build_printers():
+    pp = gdb.printing.RegexpCollectionPrettyPrinter("netpoll-asm")
+    pp.add_printer("epollevent", "^runtime::epollevent$", EpolleventPrinter)
+    pp.add_printer("pollDesc", "^runtime::pollDesc$", PollDescPrinter)
+    pp.add_printer("gList", "^runtime::gList$", GListPrinter)
+    pp.add_printer("gQueue", "^runtime::gQueue$", GListPrinter)
+    pp.add_printer("g", "^runtime::g$", GPrinter)
+    return pp
+
+
+gdb.printing.register_pretty_printer(gdb.current_objfile(), build_printers(), replace=True)
+
+
+def find_g(n):
+    for gp in allgs():
+        if goid(gp) == n and g_status(gp) != 6:
+            return gp
+    return None
+
+
+def thread_of(gp):
+    """The gdb thread of the M running gp, found by its pthread_t."""
+    want = int(gp["mp"]["thread"])
+    for t in gdb.selected_inferior().threads():
+        try:
+            if int.from_bytes(t.handle(), "little") == want:
+                return t
+        except (gdb.error, AttributeError):
+            pass
+    return None
+
+
+REGS = ["rsp", "rip", "rbp", "rbx", "r12", "r13", "r14", "r15"]
+
+
+def run_as(gp, cmd):
+    """Run cmd with gp's registers: its M's thread if it runs, else its saved frame."""
+    if g_status(gp) == 2:
+        t = thread_of(gp)
+        if t is None:
+            raise gdb.GdbError("G%d is running, but its thread was not found" % goid(gp))
+        old = gdb.selected_thread()
+        t.switch()
+        try:
+            gdb.execute(cmd)
+        finally:
+            old.switch()
+        return
+    sp = int(gp["sched"]["sp"])
+    if sp == 0:
+        raise gdb.GdbError("G%d has no saved context" % goid(gp))
+    word = lambda off: int(gdb.parse_and_eval("*(unsigned long *)%d" % (sp + off)))
+    frame = {"r15": word(8), "r14": word(16), "r13": word(24), "r12": word(32),
+             "rbx": word(40), "rbp": word(48), "rip": word(56), "rsp": sp + 64}
+    saved = {r: int(gdb.parse_and_eval("$" + r)) for r in REGS}
+    try:
+        for r in REGS:
+            gdb.execute("set $%s = %d" % (r, frame[r]), to_string=True)
+        gdb.execute("select-frame 0", to_string=True)
+        gdb.execute(cmd)
+    finally:
+        for r in REGS:
+            gdb.execute("set $%s = %d" % (r, saved[r]), to_string=True)
+
+
+class InfoGoroutines(gdb.Command):
+    """info goroutines: every goroutine, its status and where it waits."""
+
+    def __init__(self):
+        super().__init__("info goroutines", gdb.COMMAND_STACK, gdb.COMPLETE_NONE)
+
+    def invoke(self, arg, from_tty):
+        rows = sorted((goid(gp), gp) for gp in allgs() if g_status(gp) != 6)
+        for n, gp in rows:
+            print("  G%-4d %-9s %s" % (n, STATUS.get(g_status(gp), "?"), where(gp)))
+        if not rows:
+            print("no goroutines (the scheduler has not started, or all have exited)")
+
+
+class GoroutineCmd(gdb.Command):
+    """goroutine N CMD | goroutine all CMD: run CMD as goroutine N (or each)."""
+
+    def __init__(self):
+        super().__init__("goroutine", gdb.COMMAND_STACK, gdb.COMPLETE_NONE)
+
+    def invoke(self, arg, from_tty):
+        parts = arg.split(None, 1)
+        if len(parts) < 2:
+            raise gdb.GdbError("usage: goroutine N CMD | goroutine all CMD")
+        which, cmd = parts
+        if which == "all":
+            for n, gp in sorted((goid(gp), gp) for gp in allgs() if g_status(gp) != 6):
+                print("\ngoroutine %d:" % n)
+                run_as(gp, cmd)
+            return
+        gp = find_g(int(which))
+        if gp is None:
+            raise gdb.GdbError("no goroutine %s" % which)
+        run_as(gp, cmd)
+
+
+class InfoNetpoll(gdb.Command):
+    """info netpoll: the epoll set, the break pipe, and every registered descriptor."""
+
+    def __init__(self):
+        super().__init__("info netpoll", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+
+    def invoke(self, arg, from_tty):
+        epfd = int(gdb.parse_and_eval("runtime::epfd"))
+        if epfd < 0:
+            print("netpoll not initialised (epfd = -1)")
+            return
+        rd = int(gdb.parse_and_eval("runtime::netpollBreakRd"))
+        wr = int(gdb.parse_and_eval("runtime::netpollBreakWr"))
+        sig = int(atomic(gdb.parse_and_eval("runtime::netpollWakeSig")))
+        waiters = int(atomic(gdb.parse_and_eval("runtime::netpollWaiters")))
+        print("epfd %d   break pipe r=%d w=%d   netpollWakeSig %d   netpollWaiters %d"
+              % (epfd, rd, wr, sig, waiters))
+        pid = gdb.selected_inferior().pid
+        try:
+            info = open("/proc/%d/fdinfo/%d" % (pid, epfd)).read()
+        except OSError as e:
+            print("cannot read the epoll set: %s" % e)
+            return
+        brk = int(gdb.parse_and_eval("&runtime::netpollBreakRd"))
+        print("registered (from /proc/%d/fdinfo/%d):" % (pid, epfd))
+        for m in re.finditer(r"tfd:\s*(\d+)\s+events:\s*([0-9a-f]+)\s+data:\s*([0-9a-f]+)", info):
+            fd, ev, data = int(m.group(1)), int(m.group(2), 16), int(m.group(3), 16)
+            if data == brk:
+                what = "the break pipe (data = &netpollBreakRd)"
+            else:
+                pd = gdb.Value(data).cast(pd_type().pointer()).dereference()
+                what = "pollDesc %s %s" % (hex(data), PollDescPrinter(pd).to_string())
+            print("  fd %-4d %-36s %s" % (fd, events_str(ev), what))
+
+
+GUIDE = """\
+netpoll-asm in gdb.  Breakpoints are set at netpollinit and epollwait.
+  run                      start; stops in netpollinit (netpoll_epoll.go:32)
+  next / step              walk netpollinit; `step` into epollcreate1 enters the .asm
+  stepi, x/i $pc, p $rax   at the `syscall`: rax is the number (291, 232, ...)
+  continue                 on to epollwait, called by netpoll
+  bt                       who polls: netpoll <- findRunnable <- schedule <- mstart
+  info goroutines          each goroutine; parked ones say `netpollblock fd=N 'r'`
+  goroutine 2 bt           the stack of a parked goroutine, down to goexit
+  info netpoll             the epoll set: every fd, its events, its pollDesc
+  p *pd, p ev              pollDesc and epollevent, pretty-printed
+  break netpollready       watch a wake-up: netpoll -> netpollready -> netpollunblock
+The walkthrough: notes/gdb.md.  One M (NETPOLL_PROCS=1) is the easiest to follow."""
+
+
+class Guide(gdb.Command):
+    """netpoll-guide: what to try next."""
+
+    def __init__(self):
+        super().__init__("netpoll-guide", gdb.COMMAND_SUPPORT, gdb.COMPLETE_NONE)
+
+    def invoke(self, arg, from_tty):
+        print(GUIDE)
+
+
+InfoGoroutines()
+GoroutineCmd()
+InfoNetpoll()
+Guide()
