@@ -82,6 +82,7 @@ TEST_SRC := \
 	tests/demo_test.cpp \
 	tests/goref_test.cpp \
 	tests/notes_test.cpp \
+	tests/conformance_test.cpp \
 	tests/gdb_test.cpp
 
 obj = $(patsubst %,$(B)/%.o,$(basename $(1)))
@@ -114,6 +115,14 @@ sxs: deps $(B)/goref
 	@test -n "$(FN)" || { echo "usage: make sxs FN=netpollready"; exit 2; }
 	@$(B)/goref sxs $(FN)
 
+# The Go 1.19 twin of the demo, for the conformance test and the benchmark:
+# standard library only, GOPATH and the build cache kept under build/, and no
+# module downloads (GOFLAGS=-mod=mod is never needed: GO111MODULE=off).
+build/go/echo: tests/go/echo.go | build/go/
+	$(say) GO $<
+	$(Q)GOCACHE=$(CURDIR)/build/go/cache GOPATH=$(CURDIR)/build/go/path GO111MODULE=off \
+	  GOFLAGS= GOPROXY=off $(GO) build -o $@ $<
+
 # gdb on the demo, one M, with the extension loaded and a guide to follow.
 gdb: deps $(B)/demo
 	NETPOLL_PROCS=1 gdb -q -x notes/gdb/netpoll_gdb.py \
@@ -134,7 +143,7 @@ html: deps $(B)/goref
 	@$(B)/goref html $(B)/html
 
 # The suite runs gdb on the tour and runs the demo, so it needs both built.
-test: deps $(B)/demo $(B)/tour $(B)/tests/gdb_target $(B)/tests/runtime_test
+test: deps $(B)/demo $(B)/tour $(B)/tests/gdb_target build/go/echo $(B)/tests/runtime_test
 	$(B)/tests/runtime_test
 
 .PHONY: all run tour sxs html notes-map exercises gdb test deps compdb clean
@@ -172,7 +181,8 @@ $(B)/tests/runtime_test: $(TEST_OBJ) $(TRACER_OBJ) $(NET_OBJ) $(B)/libruntime.a
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ -lgtest
 
 # The reference and notes tests read our sources from the tree they were built from.
-$(B)/tests/goref_test.o $(B)/tests/notes_test.o $(B)/tests/gdb_test.o: CPPFLAGS += -DPROJECT_ROOT='"$(CURDIR)"'
+$(B)/tests/goref_test.o $(B)/tests/notes_test.o $(B)/tests/gdb_test.o \
+  $(B)/tests/conformance_test.o: CPPFLAGS += -DPROJECT_ROOT='"$(CURDIR)"'
 
 $(B)/%.o: %.cpp $(B)/FLAGS
 	@mkdir -p $(@D)

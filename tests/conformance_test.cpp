@@ -1,0 +1,178 @@
+// Held against the real Go runtime: tests/go/echo.go (built with Go 1.19)
+// and build/demo do the same thing; both run under strace, and the system
+// calls of their netpollers, normalized, must agree.
+//
+// Normalized, because these differ by design (notes/conformance.md):
+//   - epoll_wait (232, ours) against epoll_pwait (281, Go's): both are "wait";
+//   - descriptors and pointers are named by role (epfd, break-r, break-w, a
+//     pollDesc), never by number;
+//   - Go runs more threads, and makes calls the netpoller does not (signals,
+//     memory, its own files): only epoll_*, pipe2, and reads and writes on the
+//     break pipe are compared.
+//   - Go writes the break byte only if an M happens to be blocked in netpoll
+//     when the deadline is armed; ours makes sure one is.  So ours must show
+//     the write and the drain, and Go's, when it shows them, must show the
+//     same shapes.
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#ifndef PROJECT_ROOT
+#error "PROJECT_ROOT must be defined by the build"
+#endif
+
+namespace {
+
+struct Trace {
+  std::string text;          // every line, for the failure message
+  std::set<std::string> facts;  // what the netpoller did, normalized
+  std::set<std::string> breaks; // the break-pipe writes and drains, normalized
+  bool ok = false;
+  std::string why;
+};
+
+std::string slurp(const std::string& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string sibling(const char* name) {
+  char buf[4096] = {};
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  std::string self(buf, n > 0 ? n : 0);
+  std::string dir = self.substr(0, self.rfind('/'));
+  return dir.substr(0, dir.rfind('/')) + "/" + name;
+}
+
+Trace trace(const std::string& cmd) {
+  Trace t;
+  char dir[] = "/tmp/netpoll-strace-XXXXXX";
+  if (!mkdtemp(dir)) {
+    t.why = "mkdtemp failed";
+    return t;
+  }
+  std::string run = "strace -ff -e signal=none -e trace=epoll_create,epoll_create1,epoll_ctl,"
+                    "epoll_wait,epoll_pwait,pipe2,read,write -o " +
+                    std::string(dir) + "/t " + cmd + " >" + dir + "/stdout 2>&1";
+  int st = system(run.c_str());
+  std::string out = slurp(std::string(dir) + "/stdout");
+  if (out.find("Operation not permitted") != std::string::npos ||
+      out.find("PTRACE_TRACEME") != std::string::npos) {
+    t.why = "strace cannot trace here: " + out.substr(0, 200);
+    return t;
+  }
+  if (st != 0) {
+    t.why = "`" + cmd + "` failed under strace: " + out;
+    return t;
+  }
+  if (DIR* d = opendir(dir)) {
+    while (dirent* e = readdir(d)) {
+      std::string n = e->d_name;
+      if (n.rfind("t.", 0) == 0) t.text += slurp(std::string(dir) + "/" + n);
+      unlink((std::string(dir) + "/" + n).c_str());
+    }
+    closedir(d);
+  }
+  rmdir(dir);
+
+  static const std::regex create(R"(^epoll_create1\((\w+)\)\s+= (\d+))");
+  static const std::regex pipe(R"(^pipe2\(\[(\d+), (\d+)\], ([\w|]+)\)\s+= 0)");
+  static const std::regex ctl(R"(^epoll_ctl\((\d+), (EPOLL_CTL_\w+), (\d+), (?:\{events=([\w|]+), data=\{u32=\d+, u64=(\d+)\}\}|(0x[0-9a-f]+|NULL))\)\s+= 0)");
+  static const std::regex wait(R"(^epoll_p?wait\((\d+), .*, (\d+), (-?\d+)(?:, NULL, \d+)?\)\s+= (-?\d+))");
+  static const std::regex rw(R"(^(read|write)\((\d+), .*, (\d+)\)\s+= (-?\d+))");
+  std::string epfd, br, bw, brk_data;
+  std::istringstream in(t.text);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  // First the roles: the epoll set, the break pipe and its datum.
+  for (const std::string& l : lines) {
+    std::smatch m;
+    if (epfd.empty() && std::regex_search(l, m, create)) {
+      t.facts.insert("epoll_create1(" + m[1].str() + ")");
+      epfd = m[2];
+    } else if (br.empty() && std::regex_search(l, m, pipe)) {
+      t.facts.insert("pipe2(" + m[3].str() + ")");
+      br = m[1], bw = m[2];
+    } else if (std::regex_search(l, m, ctl) && m[3] == br && m[2] == "EPOLL_CTL_ADD") {
+      brk_data = m[5];
+    }
+  }
+  for (const std::string& l : lines) {
+    std::smatch m;
+    if (std::regex_search(l, m, ctl)) {
+      if (m[1] != epfd) continue;
+      std::string op = m[2], fd = m[3];
+      if (op == "EPOLL_CTL_DEL") {
+        t.facts.insert("epoll_ctl(DEL, a descriptor)");
+      } else if (fd == br) {
+        t.facts.insert("epoll_ctl(ADD, break-r, " + m[4].str() +
+                       (m[5] == brk_data ? ", data=&netpollBreakRd)" : ", data=?)"));
+      } else {
+        bool pd = m[5].matched && m[5] != brk_data && m[5] != "0";
+        t.facts.insert("epoll_ctl(" + op.substr(10) + ", a descriptor, " + m[4].str() +
+                       (pd ? ", data=a pollDesc)" : ", data=?)"));
+      }
+    } else if (std::regex_search(l, m, wait)) {
+      if (m[1] != epfd) continue;
+      long timeout = std::stol(m[3]);
+      t.facts.insert("wait(epfd, maxevents=" + m[2].str() + ")");
+      t.facts.insert(std::string("wait timeout ") +
+                     (timeout < 0 ? "-1 (block)" : timeout == 0 ? "0 (poll)" : "> 0 (a timer)"));
+    } else if (std::regex_search(l, m, rw)) {
+      if (m[1] == "write" && m[2] == bw)
+        t.breaks.insert("write(break-w, " + m[3].str() + " byte) = " + m[4].str());
+      else if (m[1] == "read" && m[2] == br && std::stol(m[4]) > 0)
+        t.breaks.insert("read(break-r, buffer of " + m[3].str() + ") > 0");
+    }
+  }
+  t.ok = true;
+  return t;
+}
+
+std::string show(const std::set<std::string>& s) {
+  std::string out;
+  for (const std::string& x : s) out += "    " + x + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST(Conformance, NetpollerSystemCallsMatchGo119sRuntime) {
+  std::string go = std::string(PROJECT_ROOT) + "/build/go/echo";
+  if (access(go.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << go << " (Go 1.19 not installed?)";
+  if (system("command -v strace >/dev/null 2>&1") != 0) GTEST_SKIP() << "strace is not installed";
+  Trace theirs = trace(go);
+  if (!theirs.ok && theirs.why.rfind("strace cannot", 0) == 0) GTEST_SKIP() << theirs.why;
+  ASSERT_TRUE(theirs.ok) << theirs.why;
+  Trace ours = trace("env NETPOLL_PROCS=2 " + sibling("demo"));
+  ASSERT_TRUE(ours.ok) << ours.why;
+
+  std::string both = "Go 1.19's netpoller:\n" + show(theirs.facts) + show(theirs.breaks) +
+                     "ours:\n" + show(ours.facts) + show(ours.breaks);
+  EXPECT_EQ(ours.facts, theirs.facts) << both;
+  // The break pipe: ours must use it; Go, if it did, in the same way.
+  EXPECT_TRUE(ours.breaks.count("write(break-w, 1 byte) = 1")) << both;
+  EXPECT_TRUE(ours.breaks.count("read(break-r, buffer of 16) > 0")) << both;
+  for (const std::string& b : theirs.breaks) EXPECT_TRUE(ours.breaks.count(b)) << b << "\n" << both;
+  std::printf("%s", both.c_str());
+  // And the facts we expect are there at all (a parser that matched nothing
+  // would make the two equal and empty).
+  for (const char* f : {"epoll_create1(EPOLL_CLOEXEC)", "pipe2(O_NONBLOCK|O_CLOEXEC)",
+                        "epoll_ctl(ADD, break-r, EPOLLIN, data=&netpollBreakRd)",
+                        "epoll_ctl(ADD, a descriptor, EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET, data=a pollDesc)",
+                        "epoll_ctl(DEL, a descriptor)", "wait(epfd, maxevents=128)",
+                        "wait timeout -1 (block)", "wait timeout 0 (poll)", "wait timeout > 0 (a timer)"})
+    EXPECT_TRUE(ours.facts.count(f)) << "missing: " << f << "\n" << both;
+}
