@@ -5,6 +5,7 @@
 #   make test    build and run the conformance suite
 #   make test SANITIZE=address,undefined    the same under sanitizers
 #   make compdb  write compile_commands.json for editors and clang-tidy
+#   make bench   micro-benchmarks and the echo benchmark (-O2, not part of test)
 #   make V=1 ... print every command
 #
 # Objects go under build/, mirroring the source tree; a sanitizer build gets
@@ -16,13 +17,14 @@
 
 comma := ,
 SANITIZE ?=
-B := build$(if $(SANITIZE),/san-$(subst $(comma),-,$(SANITIZE)))
 
 CXX ?= g++
 NASM ?= nasm
 
 # -O0 -g keeps every C++ line steppable in gdb; override on the command line.
+# An optimised build (make bench) gets a directory of its own too.
 CXXFLAGS ?= -O0 -g
+B := build$(if $(SANITIZE),/san-$(subst $(comma),-,$(SANITIZE)))$(if $(findstring -O2,$(CXXFLAGS)),/opt)
 CXXFLAGS += -std=c++17 -Wall -Wextra -fPIE -pthread
 CPPFLAGS += -Iinclude
 # -g -F dwarf: line info, so gdb's stepi shows the .asm source line.
@@ -123,6 +125,34 @@ build/go/echo: tests/go/echo.go | build/go/
 	$(Q)GOCACHE=$(CURDIR)/build/go/cache GOPATH=$(CURDIR)/build/go/path GO111MODULE=off \
 	  GOFLAGS= GOPROXY=off $(GO) build -o $@ $<
 
+# Benchmarks: not part of make test.  Built with -O2 -g (in build/opt); the
+# micro-benchmarks, then the echo benchmark against Go 1.19's server and a
+# plain epoll loop.  BENCH_ARGS="--conns 1,100 --seconds 1" for a quick look.
+bench: build/go/echo
+	@$(MAKE) --no-print-directory deps WANT_BENCH=1
+	@$(MAKE) --no-print-directory CXXFLAGS="-O2 -g" bench-run
+
+BENCH_BIN := micro_bench echo_server epoll_echo echo_bench
+bench-run: $(addprefix $(B)/bench/,$(BENCH_BIN))
+	$(B)/bench/micro_bench --benchmark_min_time=0.3
+	$(B)/bench/echo_bench --ours $(B)/bench/echo_server --go build/go/echo \
+	  --epoll $(B)/bench/epoll_echo $(BENCH_ARGS)
+
+$(B)/bench/micro_bench: $(B)/tests/bench/micro_bench.o $(B)/libruntime.a
+	$(say) LINK $@
+	@mkdir -p $(@D)
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ -lbenchmark
+
+$(B)/bench/echo_server: $(B)/tests/bench/echo_server.o $(NET_OBJ) $(B)/libruntime.a
+	$(say) LINK $@
+	@mkdir -p $(@D)
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
+
+$(B)/bench/%: $(B)/tests/bench/%.o
+	$(say) LINK $@
+	@mkdir -p $(@D)
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
+
 # gdb on the demo, one M, with the extension loaded and a guide to follow.
 gdb: deps $(B)/demo
 	NETPOLL_PROCS=1 gdb -q -x notes/gdb/netpoll_gdb.py \
@@ -146,7 +176,7 @@ html: deps $(B)/goref
 test: deps $(B)/demo $(B)/tour $(B)/tests/gdb_target build/go/echo $(B)/tests/runtime_test
 	$(B)/tests/runtime_test
 
-.PHONY: all run tour sxs html notes-map exercises gdb test deps compdb clean
+.PHONY: all run tour sxs html notes-map exercises gdb bench bench-run test deps compdb clean
 
 # A change of flags rebuilds everything (git's GIT-CFLAGS trick): the file
 # is rewritten only when its contents would change.
@@ -226,6 +256,7 @@ deps:
 	need 'command -v strace'                       strace; \
 	need 'command -v go || test -x /usr/lib/go-1.19/bin/go' golang-go; \
 	need '$(GO) version | grep -q "go1\.19"'       golang-1.19-go; \
+	$(if $(WANT_BENCH),need 'test -f /usr/include/benchmark/benchmark.h' libbenchmark-dev;) \
 	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" = 0 ]; then sudo=''; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo='sudo'; \

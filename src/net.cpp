@@ -117,6 +117,8 @@ int Accept(FD* ln, FD** out) {
   while (err == 0) {
     int s = ::accept4(ln->sysfd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (s >= 0) {
+      int one = 1;
+      ::setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // as Go's net does
       err = init(s, out);
       break;
     }

@@ -40,7 +40,7 @@ g* allg_head;  // every g ever made, newest first: Go's allgs, and gdb's way in
 
 namespace {
 
-constexpr uintptr_t kStackSize = 256 << 10;  // Go starts at 8 KiB and grows; ours is fixed
+constexpr uintptr_t kStackSize = 256 << 10;  // Go starts at 2 KiB (_StackMin) and grows; ours is fixed
 constexpr uintptr_t kGuardSize = 4096;       // unmapped below the stack: overflow faults
 constexpr int kMaxM = 64;
 
@@ -225,10 +225,12 @@ g* goexit0(g* gp) {
 }
 
 // proc.go:4075  A g with a fresh stack: one mapping, a guard page at the
-// bottom (mapped again, PROT_NONE, over the first), the g itself at the top.
+// bottom (mapped again, PROT_NONE, over the first), the g itself at the very
+// top, sharing the stack's first page: a goroutine that never goes deep
+// costs one page of memory, g and all.
 g* malg() {
   uintptr_t gsize = (sizeof(g) + 63) & ~uintptr_t{63};
-  uintptr_t total = kGuardSize + kStackSize + gsize;
+  uintptr_t total = kGuardSize + kStackSize;
   mmapResult r =
       sysMmap(nullptr, total, 3 /* PROT_READ|WRITE */, 0x22 /* MAP_PRIVATE|ANON */, -1, 0);
   if (r.p == nullptr) throw_("runtime: cannot allocate goroutine stack");
@@ -236,9 +238,9 @@ g* malg() {
   mmapResult guard =
       sysMmap(r.p, kGuardSize, 0 /* PROT_NONE */, 0x32 /* MAP_PRIVATE|ANON|FIXED */, -1, 0);
   if (guard.p != r.p) throw_("runtime: cannot map stack guard page");
-  g* gp = new (reinterpret_cast<void*>(base + kGuardSize + kStackSize)) g();
+  g* gp = new (reinterpret_cast<void*>(base + total - gsize)) g();
   gp->stack_lo = base + kGuardSize;
-  gp->stack_hi = base + kGuardSize + kStackSize;
+  gp->stack_hi = base + total - gsize;  // 64-byte aligned, so 16-byte aligned too
 #ifdef __SANITIZE_THREAD__
   gp->tsan_fiber = __tsan_create_fiber(0);
 #endif
@@ -257,10 +259,13 @@ extern "C" void goroutine_start(g* gp) {
   gp->fn(gp->arg);
 }
 
-// noinline: a goroutine may resume on another thread, so the thread-local
-// must be read afresh after every switch, never cached across one.
-__attribute__((noinline)) m* getm() { return tls_m; }
-__attribute__((noinline)) g* getg() {
+// A goroutine may resume on another thread, so the thread-local must be
+// read afresh after every switch, never cached across one: noinline keeps
+// the read in a call, and noipa stops the optimizer from proving the call
+// pure and reusing an earlier result (Go keeps g in a register, R14, that
+// gogo reloads for the same reason).
+__attribute__((noinline, noipa)) m* getm() { return tls_m; }
+__attribute__((noinline, noipa)) g* getg() {
   m* mp = tls_m;
   return mp ? mp->curg : nullptr;
 }

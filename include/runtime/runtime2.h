@@ -7,7 +7,7 @@
 //    GOMAXPROCS); here every M may run goroutines, and all share one run
 //    queue (Go's sched.runq, the global queue).  No work stealing.
 //  - A g's stack is fixed (256 KiB, mmap'd, with a guard page); Go's start
-//    at 8 KiB and grow by copying.
+//    at 2 KiB (_StackMin) and grow by copying.
 //  - A g runs a C function with one argument instead of a Go closure.
 #pragma once
 
