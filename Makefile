@@ -172,8 +172,9 @@ notes-map: deps $(B)/goref
 html: deps $(B)/goref
 	@$(B)/goref html $(B)/html
 
-# The suite runs gdb on the tour and runs the demo, so it needs both built.
-test: deps $(B)/demo $(B)/tour $(B)/tests/gdb_target build/go/echo $(B)/tests/runtime_test
+# The suite also runs the demo, gdb on the tour and on gdb_target, goref,
+# and Go's twin of the demo; all are built first.
+test: deps $(B)/demo $(B)/tour $(B)/goref $(B)/tests/gdb_target build/go/echo $(B)/tests/runtime_test
 	$(B)/tests/runtime_test
 
 .PHONY: all run tour sxs html notes-map exercises gdb bench bench-run test deps compdb clean

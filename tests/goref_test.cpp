@@ -6,7 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <regex>
 #include <set>
 
 #ifndef PROJECT_ROOT
@@ -142,4 +148,34 @@ TEST(GoRef, SideBySideRowsPutEveryReferenceBesideTheGoLineItCites) {
     EXPECT_EQ(prev, gf->last) << name;
   }
   EXPECT_GT(checked, 300u) << "few references were aligned: the view is not using them";
+}
+
+TEST(GoRef, HtmlSiteLinksEveryTwinBothWays) {
+  std::string root = require_go119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  char buf[4096] = {};
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  std::string self(buf, n > 0 ? n : 0);
+  std::string bin = self.substr(0, self.rfind('/'));
+  bin = bin.substr(0, bin.rfind('/')) + "/goref";
+  if (access(bin.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << bin;
+  char dir[] = "/tmp/netpoll-html-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::string cmd = "cd " PROJECT_ROOT " && " + bin + " html " + dir + " >/dev/null";
+  ASSERT_EQ(system(cmd.c_str()), 0);
+  std::ifstream index(std::string(dir) + "/index.html");
+  std::string idx((std::istreambuf_iterator<char>(index)), std::istreambuf_iterator<char>());
+  EXPECT_NE(idx.find("href=\"netpollready.html\""), std::string::npos);
+  std::ifstream page(std::string(dir) + "/netpollready.html");
+  std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
+  // netpoll.go:448 is cited by src/netpoll.cpp's netpollready: the Go cell
+  // links to our line and ours back to go-448, on one row.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      html, m,
+      std::regex("<tr class=twin><td class=n id=go-448><a href=#(our-src_netpoll_cpp-[0-9]+)>448</a>"
+                 ".*?<td class=n id=([^>]+)><a href=#go-448>")))
+      << html.substr(0, 2000);
+  EXPECT_EQ(m[1], m[2]) << "the two links must point at each other";
+  system(("rm -rf " + std::string(dir)).c_str());
 }
