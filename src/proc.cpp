@@ -512,6 +512,9 @@ void mstart(m* mp) {
 #ifdef __SANITIZE_THREAD__
   mp->g0_tsan_fiber = __tsan_get_current_fiber();
 #endif
+#ifdef __SANITIZE_ADDRESS__
+  // AddressSanitizer must be told the bounds of the stack it switches back
+  // to; only it needs them, and finding them reads /proc through libc.
   pthread_attr_t attr;
   if (pthread_getattr_np(pthread_self(), &attr) == 0) {
     void* addr;
@@ -521,6 +524,7 @@ void mstart(m* mp) {
     mp->g0_stack_size = size;
     pthread_attr_destroy(&attr);
   }
+#endif
   schedule();
   tls_m = nullptr;
 }
