@@ -40,8 +40,9 @@ g* allg_head;  // every g ever made, newest first: Go's allgs, and gdb's way in
 
 namespace {
 
-constexpr uintptr_t kStackSize = 256 << 10;  // Go starts at 2 KiB (_StackMin) and grows; ours is fixed
-constexpr uintptr_t kGuardSize = 4096;       // unmapped below the stack: overflow faults
+constexpr uintptr_t kStackSize = 256
+                                 << 10;  // Go starts at 2 KiB (_StackMin) and grows; ours is fixed
+constexpr uintptr_t kGuardSize = 4096;   // unmapped below the stack: overflow faults
 constexpr int kMaxM = 64;
 
 thread_local m* tls_m;  // Go keeps g in TLS and in R14; we keep the M, whose curg is g

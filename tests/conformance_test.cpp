@@ -14,6 +14,7 @@
 //     the write and the drain, and Go's, when it shows them, must show the
 //     same shapes.
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,8 +26,6 @@
 #include <sstream>
 #include <string>
 
-#include <gtest/gtest.h>
-
 #ifndef PROJECT_ROOT
 #error "PROJECT_ROOT must be defined by the build"
 #endif
@@ -34,9 +33,9 @@
 namespace {
 
 struct Trace {
-  std::string text;          // every line, for the failure message
-  std::set<std::string> facts;  // what the netpoller did, normalized
-  std::set<std::string> breaks; // the break-pipe writes and drains, normalized
+  std::string text;              // every line, for the failure message
+  std::set<std::string> facts;   // what the netpoller did, normalized
+  std::set<std::string> breaks;  // the break-pipe writes and drains, normalized
   bool ok = false;
   std::string why;
 };
@@ -63,9 +62,10 @@ Trace trace(const std::string& cmd) {
     t.why = "mkdtemp failed";
     return t;
   }
-  std::string run = "strace -ff -e signal=none -e trace=epoll_create,epoll_create1,epoll_ctl,"
-                    "epoll_wait,epoll_pwait,pipe2,read,write -o " +
-                    std::string(dir) + "/t " + cmd + " >" + dir + "/stdout 2>&1";
+  std::string run =
+      "strace -ff -e signal=none -e trace=epoll_create,epoll_create1,epoll_ctl,"
+      "epoll_wait,epoll_pwait,pipe2,read,write -o " +
+      std::string(dir) + "/t " + cmd + " >" + dir + "/stdout 2>&1";
   int st = system(run.c_str());
   std::string out = slurp(std::string(dir) + "/stdout");
   if (out.find("Operation not permitted") != std::string::npos ||
@@ -89,8 +89,10 @@ Trace trace(const std::string& cmd) {
 
   static const std::regex create(R"(^epoll_create1\((\w+)\)\s+= (\d+))");
   static const std::regex pipe(R"(^pipe2\(\[(\d+), (\d+)\], ([\w|]+)\)\s+= 0)");
-  static const std::regex ctl(R"(^epoll_ctl\((\d+), (EPOLL_CTL_\w+), (\d+), (?:\{events=([\w|]+), data=\{u32=\d+, u64=(\d+)\}\}|(0x[0-9a-f]+|NULL))\)\s+= 0)");
-  static const std::regex wait(R"(^epoll_p?wait\((\d+), .*, (\d+), (-?\d+)(?:, NULL, \d+)?\)\s+= (-?\d+))");
+  static const std::regex ctl(
+      R"(^epoll_ctl\((\d+), (EPOLL_CTL_\w+), (\d+), (?:\{events=([\w|]+), data=\{u32=\d+, u64=(\d+)\}\}|(0x[0-9a-f]+|NULL))\)\s+= 0)");
+  static const std::regex wait(
+      R"(^epoll_p?wait\((\d+), .*, (\d+), (-?\d+)(?:, NULL, \d+)?\)\s+= (-?\d+))");
   static const std::regex rw(R"(^(read|write)\((\d+), .*, (\d+)\)\s+= (-?\d+))");
   std::string epfd, br, bw, brk_data;
   std::istringstream in(t.text);
@@ -128,8 +130,9 @@ Trace trace(const std::string& cmd) {
       if (m[1] != epfd) continue;
       long timeout = std::stol(m[3]);
       t.facts.insert("wait(epfd, maxevents=" + m[2].str() + ")");
-      t.facts.insert(std::string("wait timeout ") +
-                     (timeout < 0 ? "-1 (block)" : timeout == 0 ? "0 (poll)" : "> 0 (a timer)"));
+      t.facts.insert(std::string("wait timeout ") + (timeout < 0    ? "-1 (block)"
+                                                     : timeout == 0 ? "0 (poll)"
+                                                                    : "> 0 (a timer)"));
     } else if (std::regex_search(l, m, rw)) {
       if (m[1] == "write" && m[2] == bw)
         t.breaks.insert("write(break-w, " + m[3].str() + " byte) = " + m[4].str());
@@ -170,10 +173,11 @@ TEST(Conformance, NetpollerSystemCallsMatchGo119sRuntime) {
   std::printf("%s", both.c_str());
   // And the facts we expect are there at all (a parser that matched nothing
   // would make the two equal and empty).
-  for (const char* f : {"epoll_create1(EPOLL_CLOEXEC)", "pipe2(O_NONBLOCK|O_CLOEXEC)",
-                        "epoll_ctl(ADD, break-r, EPOLLIN, data=&netpollBreakRd)",
-                        "epoll_ctl(ADD, a descriptor, EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET, data=a pollDesc)",
-                        "epoll_ctl(DEL, a descriptor)", "wait(epfd, maxevents=128)",
-                        "wait timeout -1 (block)", "wait timeout 0 (poll)", "wait timeout > 0 (a timer)"})
+  for (const char* f :
+       {"epoll_create1(EPOLL_CLOEXEC)", "pipe2(O_NONBLOCK|O_CLOEXEC)",
+        "epoll_ctl(ADD, break-r, EPOLLIN, data=&netpollBreakRd)",
+        "epoll_ctl(ADD, a descriptor, EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET, data=a pollDesc)",
+        "epoll_ctl(DEL, a descriptor)", "wait(epfd, maxevents=128)", "wait timeout -1 (block)",
+        "wait timeout 0 (poll)", "wait timeout > 0 (a timer)"})
     EXPECT_TRUE(ours.facts.count(f)) << "missing: " << f << "\n" << both;
 }

@@ -5,7 +5,6 @@
 #include "tools/goref.h"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -173,8 +172,9 @@ TEST(GoRef, HtmlSiteLinksEveryTwinBothWays) {
   std::smatch m;
   ASSERT_TRUE(std::regex_search(
       html, m,
-      std::regex("<tr class=twin><td class=n id=go-448><a href=#(our-src_netpoll_cpp-[0-9]+)>448</a>"
-                 ".*?<td class=n id=([^>]+)><a href=#go-448>")))
+      std::regex(
+          "<tr class=twin><td class=n id=go-448><a href=#(our-src_netpoll_cpp-[0-9]+)>448</a>"
+          ".*?<td class=n id=([^>]+)><a href=#go-448>")))
       << html.substr(0, 2000);
   EXPECT_EQ(m[1], m[2]) << "the two links must point at each other";
   system(("rm -rf " + std::string(dir)).c_str());

@@ -84,9 +84,9 @@ struct Row {
 
 // A rebuilt function: Go's text and ours, and the rows that align them.
 struct View {
-  std::string name;     // the name looked up
-  std::string go_func;  // Go's function
-  File go;              // Go's file
+  std::string name;                                // the name looked up
+  std::string go_func;                             // Go's function
+  File go;                                         // Go's file
   std::vector<std::pair<const File*, Func>> ours;  // our function(s), in source order
   std::vector<Row> rows;
 };

@@ -228,15 +228,16 @@ int main(int argc, char** argv) {
       }
     }
 
-  std::printf("\n%6s  %-6s %12s %10s %10s %12s\n", "conns", "server", "msgs/s", "p50 us",
-              "p99 us", "peak RSS KiB");
+  std::printf("\n%6s  %-6s %12s %10s %10s %12s\n", "conns", "server", "msgs/s", "p50 us", "p99 us",
+              "peak RSS KiB");
   std::map<int, std::map<std::string, std::vector<double>>> med;
   for (auto& [c, by] : res) {
     for (auto& [name, rs] : by) {
       std::vector<double> t, p50, p99, rss;
       for (auto& r : rs)
-        if (r.ok) t.push_back(r.msgs_per_s), p50.push_back(r.p50_us), p99.push_back(r.p99_us),
-                  rss.push_back(static_cast<double>(r.rss_kib));
+        if (r.ok)
+          t.push_back(r.msgs_per_s), p50.push_back(r.p50_us), p99.push_back(r.p99_us),
+              rss.push_back(static_cast<double>(r.rss_kib));
       med[c][name] = {median(t), median(p50), median(p99), median(rss)};
       std::printf("%6d  %-6s %12.0f %10.1f %10.1f %12.0f\n", c, name.c_str(), median(t),
                   median(p50), median(p99), median(rss));
@@ -245,9 +246,10 @@ int main(int argc, char** argv) {
     auto& g = med[c]["go"];
     auto& e = med[c]["epoll"];
     if (!o.empty() && !g.empty() && g[0] > 0 && g[3] > 0)
-      std::printf("%6d  ours/go: throughput %.2fx  p99 %.2fx  RSS %.2fx;  ours/epoll throughput %.2fx\n",
-                  c, o[0] / g[0], g[2] > 0 ? o[2] / g[2] : 0.0, o[3] / g[3],
-                  !e.empty() && e[0] > 0 ? o[0] / e[0] : 0.0);
+      std::printf(
+          "%6d  ours/go: throughput %.2fx  p99 %.2fx  RSS %.2fx;  ours/epoll throughput %.2fx\n", c,
+          o[0] / g[0], g[2] > 0 ? o[2] / g[2] : 0.0, o[3] / g[3],
+          !e.empty() && e[0] > 0 ? o[0] / e[0] : 0.0);
   }
   return 0;
 }

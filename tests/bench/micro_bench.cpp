@@ -2,6 +2,7 @@
 // as idle descriptors grow, and a park/ready round trip through our context
 // switch.  Google Benchmark reports times; the stub/glibc pairs and the
 // 1/100/10000 rows are meant to be read as ratios within one run.
+#include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -10,8 +11,6 @@
 
 #include <atomic>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 #include "runtime/netpoll.h"
 
@@ -71,7 +70,8 @@ void BM_Netpoll0OneReadyAmong(benchmark::State& state) {
   for (int i = 0; i < n; i++) {
     int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     int32_t err;
-    rt::pollDesc* pd = fd >= 0 ? rt::poll_runtime_pollOpen(static_cast<uintptr_t>(fd), &err) : nullptr;
+    rt::pollDesc* pd =
+        fd >= 0 ? rt::poll_runtime_pollOpen(static_cast<uintptr_t>(fd), &err) : nullptr;
     if (!pd) {
       state.SkipWithError("cannot open enough descriptors");
       break;
