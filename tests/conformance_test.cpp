@@ -25,6 +25,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #ifndef PROJECT_ROOT
 #error "PROJECT_ROOT must be defined by the build"
@@ -77,15 +78,17 @@ Trace trace(const std::string& cmd) {
     t.why = "`" + cmd + "` failed under strace: " + out;
     return t;
   }
+  std::vector<std::string> threads;  // one strace file per thread
   if (DIR* d = opendir(dir)) {
     while (dirent* e = readdir(d)) {
       std::string n = e->d_name;
-      if (n.rfind("t.", 0) == 0) t.text += slurp(std::string(dir) + "/" + n);
+      if (n.rfind("t.", 0) == 0) threads.push_back(slurp(std::string(dir) + "/" + n));
       unlink((std::string(dir) + "/" + n).c_str());
     }
     closedir(d);
   }
   rmdir(dir);
+  for (const std::string& th : threads) t.text += th;
 
   static const std::regex create(R"(^epoll_create1\((\w+)\)\s+= (\d+))");
   static const std::regex pipe(R"(^pipe2\(\[(\d+), (\d+)\], ([\w|]+)\)\s+= 0)");
@@ -98,18 +101,34 @@ Trace trace(const std::string& cmd) {
   std::istringstream in(t.text);
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l);
-  // First the roles: the epoll set, the break pipe and its datum.
+  // First the roles, from the thread that ran netpollinit: the epoll set
+  // (its epoll_create1), the break pipe's read end (the first descriptor
+  // that thread then registers), the pipe that end came from, and the datum
+  // it was registered with.  Other pipes (a sanitizer's, say) play no role.
+  std::map<std::string, std::pair<std::string, std::string>> pipes;  // r -> (w, flags)
   for (const std::string& l : lines) {
     std::smatch m;
-    if (epfd.empty() && std::regex_search(l, m, create)) {
-      t.facts.insert("epoll_create1(" + m[1].str() + ")");
-      epfd = m[2];
-    } else if (br.empty() && std::regex_search(l, m, pipe)) {
-      t.facts.insert("pipe2(" + m[3].str() + ")");
-      br = m[1], bw = m[2];
-    } else if (std::regex_search(l, m, ctl) && m[3] == br && m[2] == "EPOLL_CTL_ADD") {
-      brk_data = m[5];
+    if (std::regex_search(l, m, pipe)) pipes[m[1]] = {m[2], m[3]};
+  }
+  for (const std::string& th : threads) {
+    std::istringstream tin(th);
+    bool created = false;
+    for (std::string l; std::getline(tin, l) && br.empty();) {
+      std::smatch m;
+      if (!created && std::regex_search(l, m, create)) {
+        t.facts.insert("epoll_create1(" + m[1].str() + ")");
+        epfd = m[2];
+        created = true;
+      } else if (created && std::regex_search(l, m, ctl) && m[1] == epfd) {
+        br = m[3];
+        brk_data = m[5];
+      }
     }
+    if (created) break;
+  }
+  if (pipes.count(br)) {
+    bw = pipes[br].first;
+    t.facts.insert("pipe2(" + pipes[br].second + ")");
   }
   for (const std::string& l : lines) {
     std::smatch m;
