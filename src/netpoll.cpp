@@ -292,6 +292,12 @@ int32_t netpollcheckerr(pollDesc* pd, int32_t mode) {
 // CAS fails and gopark runs gp again at once: nothing is lost.
 bool netpollblockcommit(g* gp, void* gpp) {
   auto* sem = static_cast<std::atomic<uintptr_t>*>(gpp);
+  // For the trace, read gp now: once the CAS succeeds, netpoll on another M
+  // may wake gp, which then runs and changes these fields.  (Go's commit
+  // never looks inside gp; without the trace, neither does ours.)
+  uintptr_t fd = netpolltrace ? gp->waitfd : 0;
+  int32_t mode = netpolltrace ? gp->waitmode : 0;
+  int64_t goid = netpolltrace ? gp->goid : 0;
   uintptr_t expected = pdWait;
   bool r =
       sem->compare_exchange_strong(expected, reinterpret_cast<uintptr_t>(gp));  // netpoll.go:480
@@ -301,8 +307,8 @@ bool netpollblockcommit(g* gp, void* gpp) {
     netpollWaiters.fetch_add(1);  // netpoll.go:485
     if (netpolltrace)
       tracef("netpollblock(fd %lu,%s): G%lld parked (pdWait -> G%lld)\n",
-             static_cast<unsigned long>(gp->waitfd), modename(gp->waitmode),
-             static_cast<long long>(gp->goid), static_cast<long long>(gp->goid));
+             static_cast<unsigned long>(fd), modename(mode), static_cast<long long>(goid),
+             static_cast<long long>(goid));
   }
   return r;  // netpoll.go:487
 }
