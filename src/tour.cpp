@@ -1,4 +1,4 @@
-// tour.cpp - `make run`: a narrated walk through the system-call stubs in
+// tour.cpp - `make tour`: a narrated walk through the system-call stubs in
 // the order Go's netpoller uses them.  Each step is run in a child that this
 // process watches with ptrace, so what is printed is what the kernel really
 // received: the number in rax, the arguments in rdi, rsi, rdx, r10, r8, and
