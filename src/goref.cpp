@@ -294,6 +294,11 @@ std::string goroot() {
   return root;
 }
 
+std::string goroot119() {
+  std::string root = goroot();
+  return !root.empty() && goversion(root).rfind("go1.19", 0) == 0 ? root : "";
+}
+
 std::string goversion(const std::string& goroot) {
   std::ifstream in(goroot + "/VERSION");
   std::string v;
@@ -385,6 +390,18 @@ std::vector<std::string> our_sources(const std::string& root) {
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+std::vector<File> load_sources(const std::string& root) {
+  std::vector<File> files;
+  for (const std::string& rel : our_sources(root)) {
+    File f;
+    if (load(root + "/" + rel, &f)) {
+      f.path = rel;
+      files.push_back(std::move(f));
+    }
+  }
+  return files;
 }
 
 }  // namespace goref

@@ -21,15 +21,6 @@
 
 namespace {
 
-std::vector<goref::File> load_ours() {
-  std::vector<goref::File> files;
-  for (const std::string& rel : goref::our_sources(".")) {
-    goref::File f;
-    if (goref::load(rel, &f)) files.push_back(std::move(f));
-  }
-  return files;
-}
-
 std::string expand_tabs(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -49,7 +40,7 @@ std::string fit(const std::string& s, size_t w) {
 }
 
 int sxs(const std::string& name, const std::string& root) {
-  auto ours = load_ours();
+  auto ours = goref::load_sources(".");
   auto refs = goref::scan(ours);
   goref::View v;
   std::string why;
@@ -115,7 +106,7 @@ const char* kCss =
 
 int html(const std::string& dir, const std::string& root) {
   mkdir(dir.c_str(), 0755);
-  auto ours = load_ours();
+  auto ours = goref::load_sources(".");
   auto refs = goref::scan(ours);
   std::ofstream index(dir + "/index.html");
   index << "<!doctype html><meta charset=utf-8><title>netpoll-asm beside Go</title><style>" << kCss
@@ -189,14 +180,15 @@ int html(const std::string& dir, const std::string& root) {
 
 int main(int argc, char** argv) {
   std::string cmd = argc > 1 ? argv[1] : "";
-  std::string root = goref::goroot();
-  if (root.empty() || goref::goversion(root).rfind("go1.19", 0) != 0) {
-    std::fprintf(stderr, "goref: needs Go 1.19's source (GOROOT %s is %s)\n", root.c_str(),
-                 root.empty() ? "missing" : goref::goversion(root).c_str());
+  std::string root = goref::goroot119();
+  if (root.empty()) {
+    std::string found = goref::goroot();
+    std::fprintf(stderr, "goref: needs Go 1.19's source (GOROOT %s is %s)\n", found.c_str(),
+                 found.empty() ? "missing" : goref::goversion(found).c_str());
     return 1;
   }
   if (cmd == "check") {
-    auto refs = goref::scan(load_ours());
+    auto refs = goref::scan(goref::load_sources("."));
     auto problems = goref::check(refs, root);
     for (auto& p : problems)
       std::printf("%s:%d -> %s:%d: %s\n", p.ref.file.c_str(), p.ref.line, p.ref.gofile.c_str(),
@@ -206,7 +198,7 @@ int main(int argc, char** argv) {
   }
   if (cmd == "sxs" && argc > 2) return sxs(argv[2], root);
   if (cmd == "map") {
-    auto ours = load_ours();
+    auto ours = goref::load_sources(".");
     std::fputs(goref::notes_map(ours, goref::scan(ours), root).c_str(), stdout);
     return 0;
   }

@@ -27,6 +27,8 @@
 #include <string>
 #include <vector>
 
+#include "testutil.h"
+
 #ifndef PROJECT_ROOT
 #error "PROJECT_ROOT must be defined by the build"
 #endif
@@ -46,14 +48,6 @@ std::string slurp(const std::string& p) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-std::string sibling(const char* name) {
-  char buf[4096] = {};
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  std::string self(buf, n > 0 ? n : 0);
-  std::string dir = self.substr(0, self.rfind('/'));
-  return dir.substr(0, dir.rfind('/')) + "/" + name;
 }
 
 Trace trace(const std::string& cmd) {
@@ -179,7 +173,8 @@ TEST(Conformance, NetpollerSystemCallsMatchGo119sRuntime) {
   if (!theirs.ok && theirs.why.rfind("strace cannot", 0) == 0) GTEST_SKIP() << theirs.why;
   ASSERT_TRUE(theirs.ok) << theirs.why;
   // LeakSanitizer cannot run under ptrace; the sanitizer builds keep the rest.
-  Trace ours = trace("env ASAN_OPTIONS=detect_leaks=0 NETPOLL_PROCS=2 " + sibling("demo"));
+  Trace ours =
+      trace("env ASAN_OPTIONS=detect_leaks=0 NETPOLL_PROCS=2 " + testutil::build_dir() + "/demo");
   ASSERT_TRUE(ours.ok) << ours.why;
 
   std::string both = "Go 1.19's netpoller:\n" + show(theirs.facts) + show(theirs.breaks) +

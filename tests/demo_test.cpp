@@ -3,18 +3,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <array>
 #include <cstdio>
 #include <string>
 
+#include "testutil.h"
+
 namespace {
-std::string sibling(const char* name) {
-  std::array<char, 4096> buf{};
-  ssize_t n = readlink("/proc/self/exe", buf.data(), buf.size() - 1);
-  std::string self(buf.data(), n > 0 ? n : 0);
-  std::string dir = self.substr(0, self.rfind('/'));
-  return dir.substr(0, dir.rfind('/')) + "/" + name;
-}
 std::string run(const std::string& cmd, int* status) {
   std::string out;
   if (FILE* p = popen(cmd.c_str(), "r")) {
@@ -27,7 +21,7 @@ std::string run(const std::string& cmd, int* status) {
 }  // namespace
 
 TEST(Demo, TracedRunShowsParkWakeBreakAndTimeout) {
-  std::string demo = sibling("demo");
+  std::string demo = testutil::build_dir() + "/demo";
   if (access(demo.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << demo;
   int st = -1;
   std::string out = run("NETPOLLTRACE=1 NETPOLL_PROCS=2 timeout 60 " + demo + " 2>&1", &st);
@@ -41,7 +35,7 @@ TEST(Demo, TracedRunShowsParkWakeBreakAndTimeout) {
 }
 
 TEST(Demo, OneProcRunSucceeds) {
-  std::string demo = sibling("demo");
+  std::string demo = testutil::build_dir() + "/demo";
   if (access(demo.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << demo;
   int st = -1;
   std::string out = run("NETPOLL_PROCS=1 timeout 60 " + demo + " 2>&1", &st);

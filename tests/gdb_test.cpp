@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <array>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -13,17 +12,12 @@
 #include <sstream>
 #include <string>
 
+#include "testutil.h"
+
 namespace {
 
-std::string build_dir() {
-  std::array<char, 4096> buf{};
-  ssize_t n = readlink("/proc/self/exe", buf.data(), buf.size() - 1);
-  std::string self(buf.data(), n > 0 ? n : 0);
-  std::string dir = self.substr(0, self.rfind('/'));  // .../build/tests
-  return dir.substr(0, dir.rfind('/'));               // .../build
-}
-std::string tour_path() { return build_dir() + "/tour"; }
-std::string target_path() { return build_dir() + "/tests/gdb_target"; }
+std::string tour_path() { return testutil::build_dir() + "/tour"; }
+std::string target_path() { return testutil::build_dir() + "/tests/gdb_target"; }
 
 // Runs gdb in batch mode on `program` with the extension loaded, then the
 // given script of gdb commands.

@@ -14,35 +14,20 @@
 #include <regex>
 #include <set>
 
+#include "testutil.h"
+
 #ifndef PROJECT_ROOT
 #error "PROJECT_ROOT must be defined by the build"
 #endif
 
 namespace {
 
-std::vector<goref::File> our_files() {
-  std::vector<goref::File> files;
-  for (const std::string& rel : goref::our_sources(PROJECT_ROOT)) {
-    goref::File f;
-    if (goref::load(std::string(PROJECT_ROOT) + "/" + rel, &f)) {
-      f.path = rel;
-      files.push_back(std::move(f));
-    }
-  }
-  return files;
-}
-
-std::string require_go119() {
-  std::string root = goref::goroot();
-  if (root.empty()) return "";
-  if (goref::goversion(root).rfind("go1.19", 0) != 0) return "";
-  return root;
-}
+std::vector<goref::File> our_files() { return goref::load_sources(PROJECT_ROOT); }
 
 }  // namespace
 
 TEST(GoRef, EveryReferencePointsAtCodeInsideTheFunctionItRebuilds) {
-  std::string root = require_go119();
+  std::string root = goref::goroot119();
   if (root.empty())
     GTEST_SKIP() << "no Go 1.19 GOROOT here (" << goref::goroot() << "): cannot check";
   auto refs = goref::scan(our_files());
@@ -57,7 +42,7 @@ TEST(GoRef, EveryReferencePointsAtCodeInsideTheFunctionItRebuilds) {
 }
 
 TEST(GoRef, CheckCatchesAWrongLineNumber) {
-  std::string root = require_go119();
+  std::string root = goref::goroot119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
   goref::Ref good{"src/netpoll_epoll.cpp", 1, "netpollinit", true, "netpoll_epoll.go", 33, 33};
   EXPECT_TRUE(goref::check({good}, root).empty())
@@ -76,7 +61,7 @@ TEST(GoRef, CheckCatchesAWrongLineNumber) {
 }
 
 TEST(GoRef, CoverageOfTheNetpollerFiles) {
-  std::string root = require_go119();
+  std::string root = goref::goroot119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
   auto refs = goref::scan(our_files());
   for (const char* name : {"netpoll_epoll.go", "netpoll.go", "sys_linux_amd64.s"}) {
@@ -105,7 +90,7 @@ TEST(GoRef, CoverageOfTheNetpollerFiles) {
 }
 
 TEST(GoRef, SideBySideRowsPutEveryReferenceBesideTheGoLineItCites) {
-  std::string root = require_go119();
+  std::string root = goref::goroot119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
   auto files = our_files();
   auto refs = goref::scan(files);
@@ -150,13 +135,9 @@ TEST(GoRef, SideBySideRowsPutEveryReferenceBesideTheGoLineItCites) {
 }
 
 TEST(GoRef, HtmlSiteLinksEveryTwinBothWays) {
-  std::string root = require_go119();
+  std::string root = goref::goroot119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
-  char buf[4096] = {};
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  std::string self(buf, n > 0 ? n : 0);
-  std::string bin = self.substr(0, self.rfind('/'));
-  bin = bin.substr(0, bin.rfind('/')) + "/goref";
+  std::string bin = testutil::build_dir() + "/goref";
   if (access(bin.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << bin;
   char dir[] = "/tmp/netpoll-html-XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);

@@ -93,9 +93,8 @@ TEST(Notes, EveryTestTheyNameExists) {
 }
 
 TEST(Notes, EveryIdentifierTheyNameExistsInOursOrGos) {
-  std::string root = goref::goroot();
-  if (root.empty() || goref::goversion(root).rfind("go1.19", 0) != 0)
-    GTEST_SKIP() << "no Go 1.19 GOROOT to look Go's names up in";
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT to look Go's names up in";
   std::set<std::string> words;
   static const std::regex word("[A-Za-z_][A-Za-z0-9_]*");
   auto add = [&](const std::string& text) {
@@ -123,17 +122,9 @@ TEST(Notes, EveryIdentifierTheyNameExistsInOursOrGos) {
 }
 
 TEST(Notes, MapIsTheOneTheReferencesGenerate) {
-  std::string root = goref::goroot();
-  if (root.empty() || goref::goversion(root).rfind("go1.19", 0) != 0)
-    GTEST_SKIP() << "no Go 1.19 GOROOT here";
-  std::vector<goref::File> files;
-  for (const std::string& rel : goref::our_sources(PROJECT_ROOT)) {
-    goref::File f;
-    if (goref::load(std::string(PROJECT_ROOT) + "/" + rel, &f)) {
-      f.path = rel;
-      files.push_back(std::move(f));
-    }
-  }
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  std::vector<goref::File> files = goref::load_sources(PROJECT_ROOT);
   std::string want = goref::notes_map(files, goref::scan(files), root);
   std::string readme = slurp(std::string(PROJECT_ROOT) + "/notes/README.md");
   size_t a = readme.find("<!-- map:begin -->\n"), b = readme.find("<!-- map:end -->");

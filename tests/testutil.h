@@ -97,6 +97,16 @@ inline bool wait_until_in_syscall(int tid, long nr) {
   return false;
 }
 
+// The build directory this test binary lives in (build/tests/.. , or the
+// sanitizer build's), where the other programs the tests run are.
+inline std::string build_dir() {
+  char buf[4096] = {};
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  std::string self(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  std::string dir = self.substr(0, self.rfind('/'));  // .../build/tests
+  return dir.substr(0, dir.rfind('/'));               // .../build
+}
+
 inline std::string errname(int e) {
   const char* n = strerrorname_np(e < 0 ? -e : e);
   return n ? n : std::to_string(e);

@@ -55,6 +55,9 @@ std::vector<std::string> go_names(const std::string& ours);
 std::string goroot();
 // The Go version string ("go1.19.8"), from GOROOT/VERSION.
 std::string goversion(const std::string& goroot);
+// goroot() if it holds Go 1.19's source, the only one our references name;
+// "" otherwise.
+std::string goroot119();
 
 // Checks every reference against GOROOT/src/runtime.
 std::vector<Problem> check(const std::vector<Ref>& refs, const std::string& goroot);
@@ -69,6 +72,8 @@ Coverage coverage(const std::vector<Ref>& refs, const File& go);
 
 // The sources of ours that may cite Go, relative to the project root.
 std::vector<std::string> our_sources(const std::string& root);
+// Those sources, loaded, each File's path relative to root.
+std::vector<File> load_sources(const std::string& root);
 
 }  // namespace goref
 
