@@ -227,11 +227,5 @@ int SetReadDeadline(FD* fd, int64_t ns) {
   decref(fd);
   return 0;
 }
-int SetWriteDeadline(FD* fd, int64_t ns) {
-  if (!incref(fd)) return ErrNetClosing;
-  rt::poll_runtime_pollSetDeadline(fd->pd, ns < 0 ? -1 : ns, 'w');
-  decref(fd);
-  return 0;
-}
 
 }  // namespace net

@@ -47,9 +47,8 @@ int Dial(int port, FD** out);  // connect to 127.0.0.1:port
 ssize_t Read(FD* fd, void* p, size_t n);
 ssize_t Write(FD* fd, const void* p, size_t n);  // all of p, or an error
 int Close(FD* fd);
-// Go's SetReadDeadline / SetWriteDeadline / SetDeadline with a duration:
-// ns > 0 from now, 0 none, < 0 already expired.
+// Go's SetReadDeadline with a duration: ns > 0 from now, 0 none, < 0
+// already expired.
 int SetReadDeadline(FD* fd, int64_t ns);
-int SetWriteDeadline(FD* fd, int64_t ns);
 
 }  // namespace net
