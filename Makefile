@@ -43,29 +43,32 @@ RUNTIME_ASM := \
 	asm/asm_amd64.asm \
 	asm/sys_linux_amd64.asm
 RUNTIME_SRC := \
-	src/lock_futex.cpp \
-	src/nbpipe_pipe2.cpp \
-	src/netpoll.cpp \
-	src/netpoll_epoll.cpp \
-	src/panic.cpp \
-	src/proc.cpp \
-	src/time.cpp
+	src/runtime/lock_futex.cpp \
+	src/runtime/nbpipe_pipe2.cpp \
+	src/runtime/netpoll.cpp \
+	src/runtime/netpoll_epoll.cpp \
+	src/runtime/panic.cpp \
+	src/runtime/proc.cpp \
+	src/runtime/time.cpp
 
 # A small net package on the runtime (Go's net and internal/poll).
 NET_SRC := \
-	src/net.cpp
+	src/net/net.cpp
 
 DEMO_SRC := \
-	src/demo.cpp
+	src/cmd/demo.cpp
 
-# Tools: ptrace for the tour and tests; the Go-reference model for the
-# reference test, make sxs and make html.
+# Tools, not part of the runtime: ptrace for the tour and the tests; the
+# Go-reference model for the reference test, make sxs and make html.
 TRACER_SRC := \
-	src/goref.cpp \
-	src/syscall_tracer.cpp
+	src/tools/syscall_tracer.cpp
+GOREF_SRC := \
+	src/tools/goref.cpp
 
 TOUR_SRC := \
-	src/tour.cpp
+	src/cmd/tour.cpp
+GOREF_MAIN_SRC := \
+	src/cmd/goref.cpp
 
 TEST_ASM := \
 	tests/abi_check.asm
@@ -92,6 +95,8 @@ RUNTIME_OBJ := $(call obj,$(RUNTIME_ASM) $(RUNTIME_SRC))
 NET_OBJ := $(call obj,$(NET_SRC))
 DEMO_OBJ := $(call obj,$(DEMO_SRC))
 TRACER_OBJ := $(call obj,$(TRACER_SRC))
+GOREF_OBJ := $(call obj,$(GOREF_SRC))
+GOREF_MAIN_OBJ := $(call obj,$(GOREF_MAIN_SRC))
 TOUR_OBJ := $(call obj,$(TOUR_SRC))
 TEST_OBJ := $(call obj,$(TEST_ASM) $(TEST_SRC))
 
@@ -194,7 +199,7 @@ $(B)/demo: $(DEMO_OBJ) $(NET_OBJ) $(B)/libruntime.a
 	$(say) LINK $@
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
 
-$(B)/goref: $(B)/src/goref_main.o $(B)/src/goref.o
+$(B)/goref: $(GOREF_MAIN_OBJ) $(GOREF_OBJ)
 	$(say) LINK $@
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
 
@@ -207,7 +212,7 @@ $(B)/tests/gdb_target: $(B)/tests/gdb_target.o $(B)/libruntime.a
 	$(say) LINK $@
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
 
-$(B)/tests/runtime_test: $(TEST_OBJ) $(TRACER_OBJ) $(NET_OBJ) $(B)/libruntime.a
+$(B)/tests/runtime_test: $(TEST_OBJ) $(TRACER_OBJ) $(GOREF_OBJ) $(NET_OBJ) $(B)/libruntime.a
 	$(say) LINK $@
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ -lgtest
 
@@ -233,7 +238,7 @@ $(B)/%.o: %.asm $(B)/FLAGS
 # compile_commands.json, written by make itself so no extra tool is needed.
 compdb:
 	@{ echo '['; sep=''; \
-	  for f in $(RUNTIME_SRC) $(NET_SRC) $(DEMO_SRC) $(TRACER_SRC) $(TOUR_SRC) src/goref_main.cpp $(TEST_SRC); do \
+	  for f in $(RUNTIME_SRC) $(NET_SRC) $(DEMO_SRC) $(TRACER_SRC) $(GOREF_SRC) $(TOUR_SRC) $(GOREF_MAIN_SRC) $(TEST_SRC); do \
 	    printf '%s{"directory":"%s","file":"%s","command":"%s %s %s -c -o %s %s"}\n' \
 	      "$$sep" "$(CURDIR)" "$$f" "$(CXX)" "$(CPPFLAGS)" "$(CXXFLAGS)" \
 	      "$(B)/$${f%.*}.o" "$$f"; sep=','; \

@@ -32,13 +32,13 @@ while IFS=$'\t' read -r file from to filter; do
     echo "exercise $n ($file): $filter fails, as the note says"
   fi
 done <<'LIST'
-src/netpoll_epoll.cpp	EPOLLIN_ | EPOLLOUT_ | EPOLLRDHUP_ | EPOLLET_;	EPOLLIN_ | EPOLLOUT_ | EPOLLRDHUP_;	Netpoll.EdgeTriggeredPartialReadIsNotReportedAgainUntilNewData
-src/netpoll_epoll.cpp	if (delay != 0) {	if (true) {	Netpoll.NonblockingPollDoesNotDrainTheBreakPipe
-src/netpoll_epoll.cpp	    closeonexec(epfd);	    (void)0;	NetpollinitDeathTest.WithoutEpollCreate1FallsBackToEpollCreateAndCloseOnExec
-src/netpoll_epoll.cpp	pd->setEventErr(ev->events == EPOLLERR_);	pd->setEventErr(ev->events & EPOLLERR_);	Netpoll.ErrTogetherWithOutDoesNotSetEventErr
-src/netpoll_epoll.cpp	if (netpollWakeSig.compare_exchange_strong(expected, 1)) {	if (true) {	Netpoll.TwoBreaksBeforeAPollWriteOneByte
-src/netpoll_epoll.cpp	    waitms = 1;  	    waitms = 0;  	NetpollWaitms.EveryBoundaryOfTheDelayTable
-src/netpoll.cpp	if (ioready) new_ = pdReady;	new_ = pdReady;	PollDesc.ExpiredReadDeadlineWakesTheParkedGoroutineWithTimeout
+src/runtime/netpoll_epoll.cpp	EPOLLIN_ | EPOLLOUT_ | EPOLLRDHUP_ | EPOLLET_;	EPOLLIN_ | EPOLLOUT_ | EPOLLRDHUP_;	Netpoll.EdgeTriggeredPartialReadIsNotReportedAgainUntilNewData
+src/runtime/netpoll_epoll.cpp	if (delay != 0) {	if (true) {	Netpoll.NonblockingPollDoesNotDrainTheBreakPipe
+src/runtime/netpoll_epoll.cpp	    closeonexec(epfd);	    (void)0;	NetpollinitDeathTest.WithoutEpollCreate1FallsBackToEpollCreateAndCloseOnExec
+src/runtime/netpoll_epoll.cpp	pd->setEventErr(ev->events == EPOLLERR_);	pd->setEventErr(ev->events & EPOLLERR_);	Netpoll.ErrTogetherWithOutDoesNotSetEventErr
+src/runtime/netpoll_epoll.cpp	if (netpollWakeSig.compare_exchange_strong(expected, 1)) {	if (true) {	Netpoll.TwoBreaksBeforeAPollWriteOneByte
+src/runtime/netpoll_epoll.cpp	    waitms = 1;  	    waitms = 0;  	NetpollWaitms.EveryBoundaryOfTheDelayTable
+src/runtime/netpoll.cpp	if (ioready) new_ = pdReady;	new_ = pdReady;	PollDesc.ExpiredReadDeadlineWakesTheParkedGoroutineWithTimeout
 asm/sys_linux_amd64.asm	        mov     r10, rcx                        ; sys_linux_amd64.s:690  4th arg	        nop	Stubs/SyscallTrace.*/epollctl
 asm/asm_amd64.asm	        ldmxcsr [rsp]	        nop	Proc.ContextSwitchKeepsEachGoroutinesMxcsr
 LIST

@@ -44,7 +44,7 @@ TEST(GoRef, EveryReferencePointsAtCodeInsideTheFunctionItRebuilds) {
 TEST(GoRef, CheckCatchesAWrongLineNumber) {
   std::string root = goref::goroot119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
-  goref::Ref good{"src/netpoll_epoll.cpp", 1, "netpollinit", true, "netpoll_epoll.go", 33, 33};
+  goref::Ref good{"src/runtime/netpoll_epoll.cpp", 1, "netpollinit", true, "netpoll_epoll.go", 33, 33};
   EXPECT_TRUE(goref::check({good}, root).empty())
       << "netpoll_epoll.go:33 is netpollinit's first line";
   goref::Ref blank = good;
@@ -148,13 +148,13 @@ TEST(GoRef, HtmlSiteLinksEveryTwinBothWays) {
   EXPECT_NE(idx.find("href=\"netpollready.html\""), std::string::npos);
   std::ifstream page(std::string(dir) + "/netpollready.html");
   std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
-  // netpoll.go:448 is cited by src/netpoll.cpp's netpollready: the Go cell
+  // netpoll.go:448 is cited by src/runtime/netpoll.cpp's netpollready: the Go cell
   // links to our line and ours back to go-448, on one row.
   std::smatch m;
   ASSERT_TRUE(std::regex_search(
       html, m,
       std::regex(
-          "<tr class=twin><td class=n id=go-448><a href=#(our-src_netpoll_cpp-[0-9]+)>448</a>"
+          "<tr class=twin><td class=n id=go-448><a href=#(our-src_runtime_netpoll_cpp-[0-9]+)>448</a>"
           ".*?<td class=n id=([^>]+)><a href=#go-448>")))
       << html.substr(0, 2000);
   EXPECT_EQ(m[1], m[2]) << "the two links must point at each other";

@@ -103,7 +103,8 @@ TEST(Notes, EveryIdentifierTheyNameExistsInOursOrGos) {
       words.insert(it->str());
   };
   for (const char* dir :
-       {"/asm", "/src", "/include/runtime", "/include/net", "/include/tools", "/tests"})
+       {"/asm", "/src/runtime", "/src/net", "/src/tools", "/src/cmd", "/include/runtime", "/include/net",
+        "/include/tools", "/tests"})
     for (const char* ext : {".cpp", ".h", ".asm"})
       for (const std::string& p : files_in(std::string(PROJECT_ROOT) + dir, ext)) add(slurp(p));
   for (const char* ext : {".go", ".s"})

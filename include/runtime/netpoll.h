@@ -1,6 +1,6 @@
 // netpoll.h - the netpoller's types and functions: netpoll.go's pollDesc and
-// poll_runtime_* (src/netpoll.cpp), netpoll_epoll.go's half
-// (src/netpoll_epoll.cpp), nbpipe_pipe2.go (src/nbpipe_pipe2.cpp).
+// poll_runtime_* (src/runtime/netpoll.cpp), netpoll_epoll.go's half
+// (src/runtime/netpoll_epoll.cpp), nbpipe_pipe2.go (src/runtime/nbpipe_pipe2.cpp).
 #pragma once
 
 #include <atomic>
@@ -85,7 +85,7 @@ struct pollCache {
 extern pollCache pollcache;
 extern std::atomic<uint32_t> netpollWaiters;  // netpoll.go:183
 
-// --- netpoll.go (src/netpoll.cpp) ---
+// --- netpoll.go (src/runtime/netpoll.cpp) ---
 void poll_runtime_pollServerInit();
 void netpollGenericInit();
 bool netpollinited();
@@ -109,7 +109,7 @@ void netpollDeadline(void* arg, uintptr_t seq);
 void netpollReadDeadline(void* arg, uintptr_t seq);
 void netpollWriteDeadline(void* arg, uintptr_t seq);
 
-// --- netpoll_epoll.go (src/netpoll_epoll.cpp) ---
+// --- netpoll_epoll.go (src/runtime/netpoll_epoll.cpp) ---
 extern int32_t epfd;                              // netpoll_epoll.go:25
 extern uintptr_t netpollBreakRd, netpollBreakWr;  // netpoll_epoll.go:27
 extern std::atomic<uint32_t> netpollWakeSig;      // netpoll_epoll.go:29
@@ -125,7 +125,7 @@ gList netpoll(int64_t delay);
 int32_t netpollWaitms(int64_t delay);
 int32_t netpollMode(uint32_t events);
 
-// --- nbpipe_pipe2.go (src/nbpipe_pipe2.cpp) ---
+// --- nbpipe_pipe2.go (src/runtime/nbpipe_pipe2.cpp) ---
 // Go returns (r, w, errno).
 int32_t nonblockingPipe(int32_t* r, int32_t* w);
 

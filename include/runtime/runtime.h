@@ -10,7 +10,7 @@
 
 namespace runtime {
 
-// --- lock_futex.go, os_linux.go (src/lock_futex.cpp) ---
+// --- lock_futex.go, os_linux.go (src/runtime/lock_futex.cpp) ---
 void lock(mutex* l);
 void unlock(mutex* l);
 void noteclear(note* n);
@@ -20,7 +20,7 @@ bool notetsleep(note* n, int64_t ns);
 void futexsleep(std::atomic<uint32_t>* addr, uint32_t val, int64_t ns);
 void futexwakeup(std::atomic<uint32_t>* addr, uint32_t cnt);
 
-// --- print.go, panic.go (src/panic.cpp) ---
+// --- print.go, panic.go (src/runtime/panic.cpp) ---
 // Go's print/println: formatted, written with write1 to fd 2, unbuffered.
 void print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 // Go's throw (C++ reserves the word): prints "fatal error: s" and ends the
@@ -33,7 +33,7 @@ void tracef(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 // time_nofake.go:19  nanotime: the monotonic clock, in ns.
 inline int64_t nanotime() { return nanotime1(); }
 
-// --- time.go (src/time.cpp), simplified: one heap for the whole process,
+// --- time.go (src/runtime/time.cpp), simplified: one heap for the whole process,
 // under one lock, run by whichever M looks for work (Go keeps a heap per P).
 struct timer {
   int64_t when = 0;                               // time.go:29
@@ -55,7 +55,7 @@ int64_t nextTimerWhen();
 // Timers that are still pending (for tests).
 int32_t ntimers();
 
-// --- proc.go (src/proc.cpp) ---
+// --- proc.go (src/runtime/proc.cpp) ---
 g* getg();  // the running g, or nullptr on an M's own stack (g0)
 m* getm();
 void gopark(bool (*unlockf)(g*, void*), void* lock, waitReason reason);

@@ -70,6 +70,10 @@ struct Coverage {
 };
 Coverage coverage(const std::vector<Ref>& refs, const File& go);
 
+// A program of ours (src/cmd/): it cites Go lines as data for a reader,
+// not as the twin of the function it sits in.
+bool is_program(const std::string& path);
+
 // The sources of ours that may cite Go, relative to the project root.
 std::vector<std::string> our_sources(const std::string& root);
 // Those sources, loaded, each File's path relative to root.

@@ -171,6 +171,10 @@ void load_cpp(File* f) {
 
 }  // namespace
 
+// The programs (src/cmd/) cite Go lines as data, for a reader; only the
+// twins must sit in the function they cite.
+bool is_program(const std::string& path) { return path.rfind("src/cmd/", 0) == 0; }
+
 const Func* File::func_at(int line) const {
   for (const Func& fn : funcs)
     if (line >= fn.first && line <= fn.last) return &fn;
@@ -337,9 +341,7 @@ std::vector<Problem> check(const std::vector<Ref>& refs, const std::string& goro
       out.push_back({r, "the range runs past the end of Go's " + gf->name});
       continue;
     }
-    // The tour and the demo cite Go lines as data, for a reader; only the
-    // twins must sit in the function they cite.
-    if (ends_with(r.file, "src/tour.cpp") || ends_with(r.file, "src/demo.cpp")) continue;
+    if (is_program(r.file)) continue;
     if (r.func.empty()) {
       if (gf) out.push_back({r, "cites Go's " + gf->name + " from outside any function of ours"});
       continue;
@@ -377,7 +379,7 @@ Coverage coverage(const std::vector<Ref>& refs, const File& go) {
 
 std::vector<std::string> our_sources(const std::string& root) {
   std::vector<std::string> out;
-  for (const char* dir : {"asm", "src", "include/runtime"}) {
+  for (const char* dir : {"asm", "include/runtime", "src/cmd", "src/runtime"}) {
     std::string d = root + "/" + dir;
     if (DIR* dp = opendir(d.c_str())) {
       while (dirent* e = readdir(dp)) {
@@ -420,7 +422,7 @@ bool is_our_code(const File& f, int line) {
 std::vector<std::string> rebuilt(const std::vector<File>& ours, const std::vector<Ref>& refs) {
   std::set<std::string> names;
   for (const Ref& r : refs) {
-    if (r.func.empty() || ends_with(r.file, "src/tour.cpp") || ends_with(r.file, "src/demo.cpp"))
+    if (r.func.empty() || is_program(r.file))
       continue;
     for (const File& f : ours) {
       if (f.path != r.file) continue;
@@ -563,7 +565,7 @@ std::string notes_map(const std::vector<File>& ours, const std::vector<Ref>& ref
   std::map<std::tuple<std::string, int, std::string>, std::set<std::string>> rows;
   std::map<std::string, File> gofiles;
   for (const Ref& r : refs) {
-    if (r.func.empty() || ends_with(r.file, "src/tour.cpp") || ends_with(r.file, "src/demo.cpp"))
+    if (r.func.empty() || is_program(r.file))
       continue;
     bool is_func = false;
     for (const File& f : ours)
