@@ -28,14 +28,23 @@
 ;   runtime·pipe2 -> runtime_pipe2
 ; The C++ declarations are in include/runtime/sys_linux_amd64.h.
 ;
-; int32 arguments: Go loads them with MOVL (which zero-extends); System V
-; leaves the upper halves of rdi etc. undefined.  Neither matters: the
-; kernel's SYSCALL_DEFINE wrappers truncate every `int` argument to 32 bits.
+; int32 arguments.  Go loads each with MOVL, and a 32-bit move clears the
+; upper half of its 64-bit register.  System V promises nothing about the
+; upper half of an `int` argument: the caller may leave anything there.
+; That is harmless only where the kernel declares the argument `int`
+; (its SYSCALL_DEFINE wrapper then truncates it).  It is not harmless for
+; read's and write's count (size_t) or for mmap's prot, flags, fd and off
+; (unsigned long): garbage above bit 31 is a huge count or offset.  So
+; every stub repeats Go's MOVL where Go has one, as a 32-bit move of the
+; register onto itself (`mov edx, edx`): the kernel sees exactly the
+; register contents Go's stub would give it.  notes/abi.md has the list.
 
 bits 64
 default rel
 
 ; Syscall numbers, sorted, as Go's SYS_* defines (sys_linux_amd64.s:16-54).
+; tests/sys_linux_amd64_test.cpp holds each against the kernel's
+; asm/unistd_64.h, Go's runtime table and Go's golang.org/x/sys/unix table.
 SYS_read                equ 0
 SYS_write               equ 1
 SYS_close               equ 3
@@ -44,8 +53,8 @@ SYS_munmap              equ 11
 SYS_sched_yield         equ 24
 SYS_fcntl               equ 72
 SYS_futex               equ 202
-SYS_clock_gettime       equ 228
 SYS_epoll_create        equ 213
+SYS_clock_gettime       equ 228
 SYS_exit_group          equ 231
 SYS_epoll_wait          equ 232         ; Go 1.19 does not use this one
 SYS_epoll_ctl           equ 233
@@ -61,13 +70,13 @@ section .text
 
 ; void runtime_exit(int32_t code);                           Go's `exit`
 ; Go: sys_linux_amd64.s:56  (TEXT runtime·exit)
-;   code+0(FP) -> edi
+;   code+0(FP) -> edi, zero-extended
 ; exit_group ends every thread of the process at once and never returns.
 ; libc's exit would first run atexit handlers and flush stdio; the runtime
 ; wants neither when it throws.
 global runtime_exit:function (runtime_exit.end - runtime_exit)
 runtime_exit:
-                                                ; sys_linux_amd64.s:57  code: already in rdi
+        mov     edi, edi                        ; sys_linux_amd64.s:57  code, MOVL: upper half cleared
         mov     eax, SYS_exit_group             ; sys_linux_amd64.s:58
         syscall                                 ; sys_linux_amd64.s:59
         ret                                     ; sys_linux_amd64.s:60  never reached
@@ -75,13 +84,13 @@ runtime_exit:
 
 ; int32_t closefd(int32_t fd);
 ; Go: sys_linux_amd64.s:88  (TEXT runtime·closefd)
-;   fd+0(FP) -> edi (System V rdi, kernel rdi: already in place)
+;   fd+0(FP) -> edi (System V rdi, kernel rdi: in place; zero-extended)
 ; Returns 0, or -1 on any error.  Like Go's stub, this one keeps less than
 ; the kernel said: the errno is dropped, so the caller sees -1, not -EBADF.
 ; Kernel leaves: rax = 0 or -errno; rcx, r11 clobbered.
 global closefd:function (closefd.end - closefd)
 closefd:
-                                                ; sys_linux_amd64.s:89  fd: already in rdi
+        mov     edi, edi                        ; sys_linux_amd64.s:89  fd, MOVL
         mov     eax, SYS_close                  ; sys_linux_amd64.s:90
         syscall                                 ; sys_linux_amd64.s:91
         cmp     rax, -4095                      ; sys_linux_amd64.s:92  0xfffffffffffff001
@@ -93,12 +102,14 @@ closefd:
 
 ; int32_t write1(uintptr_t fd, const void *p, int32_t n);
 ; Go: sys_linux_amd64.s:98  (TEXT runtime·write1)
-;   fd+0(FP) -> rdi   p+8(FP) -> rsi   n+16(FP) -> edx
-; fd is a uintptr in Go (MOVQ), hence the 64-bit type here.
+;   fd+0(FP) -> rdi   p+8(FP) -> rsi   n+16(FP) -> edx, zero-extended
+; fd is a uintptr in Go (MOVQ), hence the 64-bit type here.  n is an int32
+; that the kernel reads as a size_t count: its upper half must be clear.
 ; Returns bytes written or -errno.  Kernel leaves rcx, r11 clobbered.
 global write1:function (write1.end - write1)
 write1:
-                                                ; sys_linux_amd64.s:99-101  fd, p, n: already in rdi, rsi, rdx
+                                                ; sys_linux_amd64.s:99-100  fd, p: already in rdi, rsi
+        mov     edx, edx                        ; sys_linux_amd64.s:101  n, MOVL: a size_t to the kernel
         mov     eax, SYS_write                  ; sys_linux_amd64.s:102
         syscall                                 ; sys_linux_amd64.s:103
                                                 ; sys_linux_amd64.s:104  result: already in eax
@@ -107,11 +118,13 @@ write1:
 
 ; int32_t runtime_read(int32_t fd, void *p, int32_t n);      Go's `read`
 ; Go: sys_linux_amd64.s:107  (TEXT runtime·read)
-;   fd+0(FP) -> edi   p+8(FP) -> rsi   n+16(FP) -> edx
+;   fd+0(FP) -> edi   p+8(FP) -> rsi   n+16(FP) -> edx   (edi, edx zero-extended)
 ; Returns bytes read (0 at end of file) or -errno.  rcx, r11 clobbered.
 global runtime_read:function (runtime_read.end - runtime_read)
 runtime_read:
-                                                ; sys_linux_amd64.s:108-110  fd, p, n: already in rdi, rsi, rdx
+        mov     edi, edi                        ; sys_linux_amd64.s:108  fd, MOVL
+                                                ; sys_linux_amd64.s:109  p: already in rsi
+        mov     edx, edx                        ; sys_linux_amd64.s:110  n, MOVL: a size_t to the kernel
         mov     eax, SYS_read                   ; sys_linux_amd64.s:111
         syscall                                 ; sys_linux_amd64.s:112
                                                 ; sys_linux_amd64.s:113  result: already in eax
@@ -125,11 +138,12 @@ runtime_read:
 ; writes the two descriptors straight into them.  In C the result slots
 ; become the array rw, passed second to keep Go's argument order; the
 ; kernel wants it first, so the two registers trade places.
-;   flags+0(FP) -> esi (from edi)   &r+8(FP) -> rdi (from rsi)
+;   flags+0(FP) -> esi (from edi, zero-extended)   &r+8(FP) -> rdi (from rsi)
 ; Returns 0 or -errno (Go's errno result).  rcx, r11 clobbered.
 global runtime_pipe2:function (runtime_pipe2.end - runtime_pipe2)
 runtime_pipe2:
-        xchg    rdi, rsi                        ; sys_linux_amd64.s:118-119
+        xchg    rdi, rsi                        ; sys_linux_amd64.s:118  &r into rdi, flags into rsi
+        mov     esi, esi                        ; sys_linux_amd64.s:119  flags, MOVL
         mov     eax, SYS_pipe2                  ; sys_linux_amd64.s:120
         syscall                                 ; sys_linux_amd64.s:121
                                                 ; sys_linux_amd64.s:122  errno result: already in eax
@@ -138,25 +152,31 @@ runtime_pipe2:
 
 ; int64_t nanotime1(void);
 ; Go: sys_linux_amd64.s:228  (TEXT runtime·nanotime1), its fallback path
-; only (sys_linux_amd64.s:288-291).  Go first switches to the g0 stack and
-; calls the vDSO's clock_gettime, a function the kernel maps into every
-; process so that reading the clock needs no system call; when there is
-; no vDSO it issues the real one.  We always issue the real one: slower
-; (a few hundred nanoseconds), but it is a `syscall` a reader can step to.
+; only.  Go first switches to the g0 stack and calls the vDSO's
+; clock_gettime, a function the kernel maps into every process so that
+; reading the clock needs no system call; when there is no vDSO it issues
+; the real one.  We always issue the real one: slower (a few hundred
+; nanoseconds), but it is a `syscall` a reader can step to.  Left out:
+;   sys_linux_amd64.s:236-257  save SP, record m.vdsoPC/vdsoSP for SIGPROF
+;                              tracebacks, switch to g0's stack
+;   sys_linux_amd64.s:265-268  look up and call the vDSO's clock_gettime
+;   sys_linux_amd64.s:278-281  restore m.vdsoPC/vdsoSP
 ; Returns CLOCK_MONOTONIC in nanoseconds.  rcx, r11 clobbered; the 16-byte
 ; timespec lives below our return address, and 24 bytes keep rsp aligned.
 global nanotime1:function (nanotime1.end - nanotime1)
 nanotime1:
-        sub     rsp, 24                         ; sys_linux_amd64.s:260-261  room for the timespec
+        sub     rsp, 24                         ; sys_linux_amd64.s:260-261  room for the timespec, aligned
         mov     edi, CLOCK_MONOTONIC            ; sys_linux_amd64.s:263
         mov     rsi, rsp                        ; sys_linux_amd64.s:264  &ts
         mov     eax, SYS_clock_gettime          ; sys_linux_amd64.s:289
         syscall                                 ; sys_linux_amd64.s:290
+                                                ; sys_linux_amd64.s:291  JMP ret: ours falls through
         mov     rax, [rsp]                      ; sys_linux_amd64.s:270  tv_sec
         mov     rdx, [rsp + 8]                  ; sys_linux_amd64.s:271  tv_nsec
+        add     rsp, 24                         ; sys_linux_amd64.s:272  back to the caller's SP
         imul    rax, rax, 1000000000            ; sys_linux_amd64.s:284
         add     rax, rdx                        ; sys_linux_amd64.s:285
-        add     rsp, 24
+                                                ; sys_linux_amd64.s:286  result: already in rax
         ret                                     ; sys_linux_amd64.s:287
 .end:
 
@@ -166,14 +186,18 @@ nanotime1:
 ; Go: sys_linux_amd64.s:477  (TEXT runtime·sysMmap)
 ;   addr+0(FP) -> rdi   n+8(FP) -> rsi   prot+16(FP) -> edx
 ;   flags+20(FP) -> r10d (arrives in ecx)   fd+24(FP) -> r8d   off+28(FP) -> r9d
+; The last four are MOVLs in Go, and the kernel reads all four as
+; unsigned long: each 32-bit move clears its register's upper half.
 ; Go returns two results, (p unsafe.Pointer, err int); System V returns a
 ; 16-byte struct in rax:rdx, so the pair survives as it is.  Like Go's
 ; stub this one turns the kernel's -errno into p = 0, err = +errno.
 global sysMmap:function (sysMmap.end - sysMmap)
 sysMmap:
-                                                ; sys_linux_amd64.s:478-480  addr, n, prot: already in rdi, rsi, rdx
-        mov     r10d, ecx                       ; sys_linux_amd64.s:481  4th arg
-                                                ; sys_linux_amd64.s:482-483  fd, off: already in r8, r9
+                                                ; sys_linux_amd64.s:478-479  addr, n: already in rdi, rsi
+        mov     edx, edx                        ; sys_linux_amd64.s:480  prot, MOVL
+        mov     r10d, ecx                       ; sys_linux_amd64.s:481  flags, MOVL, into the 4th register
+        mov     r8d, r8d                        ; sys_linux_amd64.s:482  fd, MOVL
+        mov     r9d, r9d                        ; sys_linux_amd64.s:483  off, MOVL
         mov     eax, SYS_mmap                   ; sys_linux_amd64.s:485
         syscall                                 ; sys_linux_amd64.s:486
         cmp     rax, -4095                      ; sys_linux_amd64.s:487
@@ -185,7 +209,8 @@ sysMmap:
         ret                                     ; sys_linux_amd64.s:493
 .ok:
         xor     edx, edx                        ; sys_linux_amd64.s:496  err = 0
-        ret                                     ; sys_linux_amd64.s:497  p: already in rax
+                                                ; sys_linux_amd64.s:495  p: already in rax
+        ret                                     ; sys_linux_amd64.s:497
 .end:
 
 ; void sysMunmap(void *addr, uintptr_t n);
@@ -220,12 +245,16 @@ osyield:
 ; Go: sys_linux_amd64.s:551  (TEXT runtime·futex)
 ;   addr+0(FP) -> rdi   op+8(FP) -> esi   val+12(FP) -> edx
 ;   ts+16(FP) -> r10 (arrives in rcx)   addr2+24(FP) -> r8   val3+32(FP) -> r9d
+; op, val and val3 are MOVLs in Go: zero-extended here too.
 ; Returns the kernel's answer (woken count, 0, or -errno).  rcx, r11 clobbered.
 global futex:function (futex.end - futex)
 futex:
-                                                ; sys_linux_amd64.s:552-554  addr, op, val: already in rdi, rsi, rdx
-        mov     r10, rcx                        ; sys_linux_amd64.s:555  4th arg: rcx is syscall's
-                                                ; sys_linux_amd64.s:556-557  addr2, val3: already in r8, r9
+                                                ; sys_linux_amd64.s:552  addr: already in rdi
+        mov     esi, esi                        ; sys_linux_amd64.s:553  op, MOVL
+        mov     edx, edx                        ; sys_linux_amd64.s:554  val, MOVL
+        mov     r10, rcx                        ; sys_linux_amd64.s:555  ts, MOVQ: rcx is syscall's
+                                                ; sys_linux_amd64.s:556  addr2: already in r8
+        mov     r9d, r9d                        ; sys_linux_amd64.s:557  val3, MOVL
         mov     eax, SYS_futex                  ; sys_linux_amd64.s:558
         syscall                                 ; sys_linux_amd64.s:559
                                                 ; sys_linux_amd64.s:560  result: already in eax
@@ -234,12 +263,12 @@ futex:
 
 ; int32_t epollcreate(int32_t size);
 ; Go: sys_linux_amd64.s:670  (TEXT runtime·epollcreate)
-;   size+0(FP) -> edi
+;   size+0(FP) -> edi, zero-extended
 ; Returns a new epoll descriptor or -errno (-EINVAL when size <= 0; the
 ; kernel otherwise ignores size).  rcx, r11 clobbered.
 global epollcreate:function (epollcreate.end - epollcreate)
 epollcreate:
-                                                ; sys_linux_amd64.s:671  size: already in rdi
+        mov     edi, edi                        ; sys_linux_amd64.s:671  size, MOVL
         mov     eax, SYS_epoll_create           ; sys_linux_amd64.s:672
         syscall                                 ; sys_linux_amd64.s:673
                                                 ; sys_linux_amd64.s:674  result: already in eax
@@ -248,12 +277,12 @@ epollcreate:
 
 ; int32_t epollcreate1(int32_t flags);
 ; Go: sys_linux_amd64.s:678  (TEXT runtime·epollcreate1)
-;   flags+0(FP) -> edi
+;   flags+0(FP) -> edi, zero-extended
 ; Returns a new epoll descriptor or -errno (-EINVAL for any flag other
 ; than EPOLL_CLOEXEC).  rcx, r11 clobbered.
 global epollcreate1:function (epollcreate1.end - epollcreate1)
 epollcreate1:
-                                                ; sys_linux_amd64.s:679  flags: already in rdi
+        mov     edi, edi                        ; sys_linux_amd64.s:679  flags, MOVL
         mov     eax, SYS_epoll_create1          ; sys_linux_amd64.s:680
         syscall                                 ; sys_linux_amd64.s:681
                                                 ; sys_linux_amd64.s:682  result: already in eax
@@ -262,13 +291,15 @@ epollcreate1:
 
 ; int32_t epollctl(int32_t epfd, int32_t op, int32_t fd, epollevent *ev);
 ; Go: sys_linux_amd64.s:686  (TEXT runtime·epollctl)
-;   epfd+0(FP) -> edi   op+4(FP) -> esi   fd+8(FP) -> edx
+;   epfd+0(FP) -> edi   op+4(FP) -> esi   fd+8(FP) -> edx   (all three zero-extended)
 ;   ev+16(FP) -> r10 (arrives in rcx, which `syscall` overwrites)
 ; Returns 0 or -errno.  rcx, r11 clobbered.
 global epollctl:function (epollctl.end - epollctl)
 epollctl:
-                                                ; sys_linux_amd64.s:687-689  epfd, op, fd: already in rdi, rsi, rdx
-        mov     r10, rcx                        ; sys_linux_amd64.s:690  4th arg
+        mov     edi, edi                        ; sys_linux_amd64.s:687  epfd, MOVL
+        mov     esi, esi                        ; sys_linux_amd64.s:688  op, MOVL
+        mov     edx, edx                        ; sys_linux_amd64.s:689  fd, MOVL
+        mov     r10, rcx                        ; sys_linux_amd64.s:690  ev, MOVQ, into the 4th register
         mov     eax, SYS_epoll_ctl              ; sys_linux_amd64.s:691
         syscall                                 ; sys_linux_amd64.s:692
                                                 ; sys_linux_amd64.s:693  result: already in eax
@@ -280,14 +311,17 @@ epollctl:
 ; difference: Go's stub issues epoll_pwait (281) with a NULL sigmask,
 ; "because Android O blocks wait" (its seccomp policy forbids 232).  This one
 ; issues epoll_wait (232); epollpwait below is Go's exact choice.  The two
-; behave the same when the mask is NULL.  notes/syscalls.md has the story.
+; behave the same when the mask is NULL.  notes/sys_linux_amd64.md has the
+; story.
 ;   epfd+0(FP) -> edi   ev+8(FP) -> rsi   nev+16(FP) -> edx
-;   timeout+20(FP) -> r10d (arrives in ecx)
+;   timeout+20(FP) -> r10d (arrives in ecx)   (edi, edx, r10d zero-extended)
 ; Returns the number of ready events or -errno.  rcx, r11 clobbered.
 global epollwait:function (epollwait.end - epollwait)
 epollwait:
-                                                ; sys_linux_amd64.s:699-701  epfd, ev, nev: already in rdi, rsi, rdx
-        mov     r10d, ecx                       ; sys_linux_amd64.s:702  4th arg, MOVL as Go
+        mov     edi, edi                        ; sys_linux_amd64.s:699  epfd, MOVL
+                                                ; sys_linux_amd64.s:700  ev: already in rsi
+        mov     edx, edx                        ; sys_linux_amd64.s:701  nev, MOVL
+        mov     r10d, ecx                       ; sys_linux_amd64.s:702  timeout, MOVL, into the 4th register
                                                 ; sys_linux_amd64.s:703 left out: epoll_wait has no sigmask
         mov     eax, SYS_epoll_wait             ; sys_linux_amd64.s:704  Go: SYS_epoll_pwait
         syscall                                 ; sys_linux_amd64.s:705
@@ -305,8 +339,10 @@ epollwait:
 ; Returns the number of ready events or -errno.  rcx, r11 clobbered.
 global epollpwait:function (epollpwait.end - epollpwait)
 epollpwait:
-                                                ; sys_linux_amd64.s:699-701  epfd, ev, nev: already in rdi, rsi, rdx
-        mov     r10d, ecx                       ; sys_linux_amd64.s:702
+        mov     edi, edi                        ; sys_linux_amd64.s:699  epfd, MOVL
+                                                ; sys_linux_amd64.s:700  ev: already in rsi
+        mov     edx, edx                        ; sys_linux_amd64.s:701  nev, MOVL
+        mov     r10d, ecx                       ; sys_linux_amd64.s:702  timeout, MOVL
         xor     r8d, r8d                        ; sys_linux_amd64.s:703  sigmask = NULL
         mov     eax, SYS_epoll_pwait            ; sys_linux_amd64.s:704
         syscall                                 ; sys_linux_amd64.s:705
@@ -316,13 +352,13 @@ epollpwait:
 
 ; void closeonexec(int32_t fd);
 ; Go: sys_linux_amd64.s:710  (TEXT runtime·closeonexec)
-;   fd+0(FP) -> edi   F_SETFD -> rsi   FD_CLOEXEC -> rdx
+;   fd+0(FP) -> edi (zero-extended)   F_SETFD -> rsi   FD_CLOEXEC -> rdx
 ; Returns nothing: Go's stub discards the kernel's answer, and so does this
 ; one (rax holds it, but a void function's rax means nothing to a caller).
 ; rcx, r11 clobbered.
 global closeonexec:function (closeonexec.end - closeonexec)
 closeonexec:
-                                                ; sys_linux_amd64.s:711  fd: already in rdi
+        mov     edi, edi                        ; sys_linux_amd64.s:711  fd, MOVL
         mov     esi, F_SETFD                    ; sys_linux_amd64.s:712
         mov     edx, FD_CLOEXEC                 ; sys_linux_amd64.s:713
         mov     eax, SYS_fcntl                  ; sys_linux_amd64.s:714

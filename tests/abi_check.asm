@@ -80,4 +80,54 @@ abi_call:
         ret
 .end:
 
+; int64_t poison_call(const void *fn, uint64_t a, uint64_t b, uint64_t c,
+;                     uint64_t d, uint64_t e, uint64_t f, uint32_t int32s);
+; Calls fn(a, b, c, d, e, f) after filling the upper half of each argument
+; register named in int32s (bit 0 for the first argument, rdi, ... bit 5
+; for r9) with POISON, as a System V caller is free to.  These are the
+; `int32` arguments, the ones Go loads with MOVL: the stub must clear the
+; poison itself before the kernel sees the register.  A tail call: fn
+; returns straight to our caller, with the stack as if it had been called
+; directly.
+POISON  equ 0xdeadbeef_00000000
+
+global poison_call:function (poison_call.end - poison_call)
+poison_call:
+        mov     r11, rdi                ; fn
+        mov     rdi, rsi                ; shift a..f into fn's argument registers
+        mov     rsi, rdx
+        mov     rdx, rcx
+        mov     rcx, r8
+        mov     r8, r9
+        mov     r9, [rsp + 8]           ; f: 7th argument
+        mov     eax, [rsp + 16]         ; int32s: 8th argument
+        mov     r10, POISON
+        test    eax, 1
+        jz      .b
+        mov     edi, edi                ; keep the low half, then poison the high
+        or      rdi, r10
+.b:     test    eax, 2
+        jz      .c
+        mov     esi, esi
+        or      rsi, r10
+.c:     test    eax, 4
+        jz      .d
+        mov     edx, edx
+        or      rdx, r10
+.d:     test    eax, 8
+        jz      .e
+        mov     ecx, ecx
+        or      rcx, r10
+.e:     test    eax, 16
+        jz      .f
+        mov     r8d, r8d
+        or      r8, r10
+.f:     test    eax, 32
+        jz      .go
+        mov     r9d, r9d
+        or      r9, r10
+.go:    mov     rax, r10                ; poison the scratch registers too
+        jmp     r11
+.end:
+
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -7,6 +7,9 @@
 #include <sys/mman.h>
 
 #include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <string>
 
 #include "testutil.h"
 
@@ -170,4 +173,59 @@ TEST(Abi, SysMmapKeepsCalleeSavedRegistersAndErrnoOnSuccessAndError) {
     EXPECT_EQ(p != 0, (flags & MAP_PRIVATE) != 0);
     if (p) rt::sysMunmap(reinterpret_cast<void*>(p), 4096);
   }
+}
+
+// --- Go's MOVL: an int32 argument's upper half is cleared by the stub ---
+//
+// tests/abi_check.asm's poison_call fills the upper half of each int32
+// argument register with 0xdeadbeef before the call.  Where the kernel reads
+// the argument as 64 bits (read's and write's count, mmap's offset), a stub
+// that passed the register through would ask for 0xdeadbeef00000004 bytes or
+// an offset near 2^64.  Go's MOVL clears it; so must ours.  (The kernel's own
+// view of every register is checked in tests/syscall_trace_test.cpp.)
+
+extern "C" int64_t poison_call(const void* fn, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+                               uint64_t e, uint64_t f, uint32_t int32s);
+
+TEST(ZeroExtension, ReadOfFourStopsBeforeTheCanaryWhenNsUpperHalfIsPoisoned) {
+  testutil::Pair pp = testutil::make_pipe(O_NONBLOCK);
+  ASSERT_EQ(::write(pp.b, "abcdefgh", 8), 8);
+  char buf[8];
+  std::memcpy(buf, "....CANA", 8);  // 4 bytes to read into, then the canary
+  int64_t r = poison_call(f(rt::read), u(pp.a), p(buf), 4, 0, 0, 0, 1 | 4 /* fd, n */);
+  EXPECT_EQ(static_cast<int32_t>(r), 4) << "read(fd, buf, 4) must read 4 bytes";
+  EXPECT_EQ(std::string(buf, 8), "abcdCANA") << "the canary after the 4 bytes was overwritten";
+}
+
+TEST(ZeroExtension, Write1OfFourWritesFourWhenNsUpperHalfIsPoisoned) {
+  testutil::Pair pp = testutil::make_pipe(O_NONBLOCK);
+  int64_t r = poison_call(f(rt::write1), u(pp.b), p("abcdefgh"), 4, 0, 0, 0, 4 /* n */);
+  EXPECT_EQ(static_cast<int32_t>(r), 4);
+  char got[16];
+  EXPECT_EQ(::read(pp.a, got, sizeof got), 4) << "the pipe must hold exactly the 4 bytes asked for";
+}
+
+TEST(ZeroExtension, SysMmapMapsTheOffsetItWasGivenWhenItsInt32sArePoisoned) {
+  testutil::Fd mem(::memfd_create("zeroext", MFD_CLOEXEC));
+  ASSERT_GE(mem.get(), 0);
+  ASSERT_EQ(::ftruncate(mem, 2 * 4096), 0);
+  // A raw call returns the struct's first word, p, in rax.
+  int64_t addr = poison_call(f(rt::sysMmap), 0, 4096, PROT_READ, MAP_SHARED, u(mem.get()), 4096,
+                             4 | 8 | 16 | 32 /* prot, flags, fd, off */);
+  ASSERT_NE(addr, 0) << "sysMmap failed";
+  // The kernel says which file offset it mapped, in /proc/self/maps.
+  std::ifstream maps("/proc/self/maps");
+  std::string line, want = [&] {
+    char b[32];
+    std::snprintf(b, sizeof b, "%lx-", static_cast<unsigned long>(addr));
+    return std::string(b);
+  }();
+  unsigned long long off = ~0ULL;
+  while (std::getline(maps, line))
+    if (line.rfind(want, 0) == 0) {
+      char perms[8];
+      std::sscanf(line.c_str(), "%*x-%*x %7s %llx", perms, &off);
+    }
+  rt::sysMunmap(reinterpret_cast<void*>(addr), 4096);
+  EXPECT_EQ(off, 4096u) << "the kernel mapped the file at offset 0x" << std::hex << off;
 }

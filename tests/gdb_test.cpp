@@ -92,8 +92,7 @@ TEST(Gdb, StepiThroughEpollwaitShowsAsmLinesAndRax232AtSyscall) {
       "set confirm off\n"
       "break epollwait\n"
       "run >/dev/null\n"
-      "stepi\n"
-      "stepi\n"
+      "stepi 4\n"
       "x/i $pc\n"
       "printf \"rax=%d\\n\", $rax\n"
       "kill\n");
@@ -105,7 +104,8 @@ TEST(Gdb, StepiThroughEpollwaitShowsAsmLinesAndRax232AtSyscall) {
   EXPECT_NE(out.find("syscall                                 ; sys_linux_amd64.s:705"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find("<epollwait+8>:\tsyscall"), std::string::npos) << out;
+  // Four instructions in: the three MOVLs (edi, edx, r10d) and the number.
+  EXPECT_NE(out.find("<epollwait+12>:\tsyscall"), std::string::npos) << out;
   EXPECT_NE(out.find("rax=232"), std::string::npos) << out;
 }
 

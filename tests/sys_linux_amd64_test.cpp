@@ -11,9 +11,15 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "testutil.h"
+#include "tools/goref.h"
 
 using namespace std::chrono;
 using testutil::Fd;
@@ -533,4 +539,80 @@ TEST(SysMunmap, UnmapsTheRange) {
 TEST(SysMunmapDeathTest, KernelRefusalCrashesAsInGo) {
   // A misaligned address is EINVAL; Go's stub then stores to 0xf1.
   EXPECT_DEATH(rt::sysMunmap(reinterpret_cast<void*>(1), 4096), "");
+}
+
+// --- The syscall numbers, from three tables ---
+//
+// Our table at the top of asm/sys_linux_amd64.asm against the kernel's own
+// (asm/unistd_64.h, which glibc's <sys/syscall.h> includes), the SYS_*
+// defines at the top of Go's sys_linux_amd64.s (the only table Go's runtime
+// uses), golang.org/x/sys/unix's zsysnum_linux_amd64.go, vendored into
+// GOROOT for the go command, and package syscall's zsysnum_linux_amd64.go.  Every number must agree
+// with every table that has it; the one name Go's runtime does not define is epoll_wait, which it
+// never issues (notes/sys_linux_amd64.md).
+
+namespace {
+
+std::map<std::string, long> table(const std::string& path, const std::string& pattern) {
+  std::map<std::string, long> out;
+  std::ifstream in(path);
+  std::regex re(pattern);
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (!std::regex_search(line, m, re)) continue;
+    std::string name = m[1];
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out[name] = std::stol(m[2]);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(SyscallNumbers, OursAgreeWithTheKernelsGosRuntimeAndXSysUnix) {
+  auto ours = table(PROJECT_ROOT "/asm/sys_linux_amd64.asm", R"(^SYS_(\w+)\s+equ\s+(\d+))");
+  ASSERT_GE(ours.size(), 16u) << "could not read our table";
+  auto kernel =
+      table("/usr/include/x86_64-linux-gnu/asm/unistd_64.h", R"(^#define __NR_(\w+)\s+(\d+))");
+  ASSERT_GT(kernel.size(), 300u) << "no asm/unistd_64.h (linux-libc-dev)";
+  for (auto& [name, nr] : ours) {
+    ASSERT_TRUE(kernel.count(name)) << name << " is not a syscall the kernel knows";
+    EXPECT_EQ(nr, kernel[name]) << name;
+  }
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here: checked against the kernel only";
+  auto go = table(root + "/src/runtime/sys_linux_amd64.s", R"(^#define\s+SYS_(\w+)\s+(\d+))");
+  auto xsys = table(root + "/src/cmd/vendor/golang.org/x/sys/unix/zsysnum_linux_amd64.go",
+                    R"(^\s*SYS_([A-Z0-9_]+)\s*=\s*(\d+))");
+  auto syscall =
+      table(root + "/src/syscall/zsysnum_linux_amd64.go", R"(^\s*SYS_([A-Z0-9_]+)\s*=\s*(\d+))");
+  ASSERT_GT(go.size(), 30u) << "could not read Go's runtime table";
+  ASSERT_GT(xsys.size(), 300u) << "could not read x/sys/unix's table";
+  ASSERT_GT(syscall.size(), 250u) << "could not read package syscall's table";
+  std::vector<std::string> not_in_go;
+  for (auto& [name, nr] : ours) {
+    if (go.count(name))
+      EXPECT_EQ(nr, go[name]) << name << " in Go's sys_linux_amd64.s";
+    else
+      not_in_go.push_back(name);
+    ASSERT_TRUE(xsys.count(name)) << name;
+    EXPECT_EQ(nr, xsys[name]) << name << " in x/sys/unix";
+    ASSERT_TRUE(syscall.count(name)) << name;
+    EXPECT_EQ(nr, syscall[name]) << name << " in package syscall";
+  }
+  EXPECT_EQ(not_in_go, std::vector<std::string>{"epoll_wait"})
+      << "Go's runtime defines every number we use but epoll_wait";
+}
+
+TEST(SyscallNumbers, OurTableIsSortedByNumber) {
+  std::ifstream in(PROJECT_ROOT "/asm/sys_linux_amd64.asm");
+  std::regex re(R"(^SYS_(\w+)\s+equ\s+(\d+))");
+  long prev = -1;
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (!std::regex_search(line, m, re)) continue;
+    long nr = std::stol(m[2]);
+    EXPECT_GT(nr, prev) << "SYS_" << m[1] << " is out of order";
+    prev = nr;
+  }
 }

@@ -240,3 +240,158 @@ TEST_P(SyscallTrace, IssuesExactlyItsNumberWithArgumentsInKernelRegisters) {
 
 INSTANTIATE_TEST_SUITE_P(Stubs, SyscallTrace, testing::ValuesIn(kCases),
                          [](const auto& i) { return std::string(i.param.name); });
+
+// --- The upper halves: Go's MOVL, seen by the kernel ---
+//
+// Each stub is called through tests/abi_check.asm's poison_call, which fills
+// the upper 32 bits of every int32 argument register with 0xdeadbeef (as a
+// System V caller may leave anything there).  Go's stub loads those
+// arguments with MOVL, which clears the upper half; ours must too, so the
+// kernel sees, in all 64 bits, the zero-extended value.  The 64-bit
+// arguments (pointers, uintptrs: Go's MOVQ) arrive as they were given.
+
+extern "C" int64_t poison_call(const void* fn, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+                               uint64_t e, uint64_t f, uint32_t int32s);
+
+namespace {
+
+struct PoisonCase {
+  const char* name;
+  const void* fn;
+  long nr;
+  uint32_t int32s;  // the arguments Go loads with MOVL (bit i: argument i)
+  // Runs in the traced child before the call: the arguments to pass, in
+  // System V order, and what the kernel must see (rdi, rsi, rdx, r10, r8, r9).
+  void (*make)(uint64_t in[6], uint64_t want[6], int* nwant);
+};
+void PrintTo(const PoisonCase& c, std::ostream* os) { *os << c.name; }
+
+template <class F>
+const void* fnp(F f) {
+  return reinterpret_cast<const void*>(f);
+}
+void same(uint64_t in[6], uint64_t want[6], int* nwant, std::initializer_list<uint64_t> v) {
+  int i = 0;
+  for (uint64_t x : v) in[i] = want[i] = x, i++;
+  *nwant = i;
+}
+
+const PoisonCase kPoisonCases[] = {
+    {"exit", fnp(rt::exit), SYS_exit_group, 1,
+     [](uint64_t in[6], uint64_t w[6], int* n) { same(in, w, n, {0}); }},
+    {"closefd", fnp(rt::closefd), SYS_close, 1,
+     [](uint64_t in[6], uint64_t w[6], int* n) { same(in, w, n, {i32(testutil::closed_fd())}); }},
+    {"write1", fnp(rt::write1), SYS_write, 4,
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       int p[2];
+       ::pipe2(p, 0);
+       static const char msg[] = "x";
+       same(in, w, n, {static_cast<uint64_t>(p[1]), p64(msg), 1});
+     }},
+    {"read", fnp(rt::read), SYS_read, 1 | 4,
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       int p[2];
+       ::pipe2(p, 0);
+       ::write(p[1], "x", 1);
+       static char buf[1];
+       same(in, w, n, {i32(p[0]), p64(buf), 1});
+     }},
+    {"pipe2", fnp(rt::pipe2), SYS_pipe2, 1,
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       static int32_t rw[2];
+       in[0] = i32(rt::O_CLOEXEC_), in[1] = p64(rw);
+       w[0] = p64(rw), w[1] = i32(rt::O_CLOEXEC_);  // the kernel takes them the other way round
+       *n = 2;
+     }},
+    {"nanotime1", fnp(rt::nanotime1), SYS_clock_gettime, 0x3f,  // no arguments: all poisoned
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       same(in, w, n, {0, 0, 0, 0, 0, 0});
+       w[0] = CLOCK_MONOTONIC;  // MOVL $1, DI: a whole register
+       *n = 1;
+     }},
+    {"sysMmap", fnp(rt::sysMmap), SYS_mmap, 4 | 8 | 16 | 32,
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       same(in, w, n, {0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, i32(-1), 0});
+     }},
+    {"futex", fnp(rt::futex), SYS_futex, 2 | 4 | 32,
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       static uint32_t word, word2;
+       static timespec ts{1, 2};
+       same(in, w, n,
+            {p64(&word), FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, p64(&ts), p64(&word2), 0x5a5a});
+     }},
+    {"epollcreate", fnp(rt::epollcreate), SYS_epoll_create, 1,
+     [](uint64_t in[6], uint64_t w[6], int* n) { same(in, w, n, {7}); }},
+    {"epollcreate1", fnp(rt::epollcreate1), SYS_epoll_create1, 1,
+     [](uint64_t in[6], uint64_t w[6], int* n) { same(in, w, n, {i32(rt::EPOLL_CLOEXEC_)}); }},
+    {"epollctl", fnp(rt::epollctl), SYS_epoll_ctl, 1 | 2 | 4,
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       int ep = ::epoll_create1(0), p[2];
+       ::pipe2(p, 0);
+       static rt::epollevent ev{rt::EPOLLIN_, {}};
+       same(in, w, n, {i32(ep), i32(rt::EPOLL_CTL_ADD_), i32(p[0]), p64(&ev)});
+     }},
+    {"epollwait", fnp(rt::epollwait), SYS_epoll_wait, 1 | 4 | 8,
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       static rt::epollevent evs[128];
+       same(in, w, n, {i32(ready_epoll()), p64(evs), 128, i32(-1)});
+     }},
+    {"epollpwait", fnp(rt::epollpwait), SYS_epoll_pwait, 1 | 4 | 8 | 16,  // r8 too: Go's MOVQ $0
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       static rt::epollevent evs[128];
+       same(in, w, n, {i32(ready_epoll()), p64(evs), 128, i32(-1), 0});
+     }},
+    {"closeonexec", fnp(rt::closeonexec), SYS_fcntl, 1 | 2 | 4,  // rsi, rdx: the stub's own MOVQs
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       same(in, w, n, {i32(testutil::open_null()), 0, 0});
+       w[1] = F_SETFD, w[2] = FD_CLOEXEC;
+     }},
+};
+
+class ZeroExtension : public testing::TestWithParam<PoisonCase> {};
+
+}  // namespace
+
+TEST_P(ZeroExtension, KernelSeesInt32ArgumentsZeroExtendedAsGosMovl) {
+  const PoisonCase& c = GetParam();
+  struct Seen {
+    uint64_t want[6];
+    int nwant;
+  };
+  auto* seen = static_cast<Seen*>(
+      mmap(nullptr, sizeof(Seen), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+  ASSERT_NE(seen, MAP_FAILED);
+  struct Ctx {
+    const PoisonCase* c;
+    Seen* s;
+  } ctx{&c, seen};
+  std::vector<std::vector<tracer::Call>> segs;
+  std::string why;
+  bool ok = tracer::run(
+      [](void* a) {
+        auto* x = static_cast<Ctx*>(a);
+        uint64_t in[6] = {};
+        x->c->make(in, x->s->want, &x->s->nwant);
+        tracer::mark();
+        poison_call(x->c->fn, in[0], in[1], in[2], in[3], in[4], in[5], x->c->int32s);
+        tracer::mark();  // exit never comes back to here
+      },
+      &ctx, &segs, &why);
+  if (!ok) {
+    munmap(seen, sizeof(Seen));
+    GTEST_SKIP() << why;
+  }
+  ASSERT_GE(segs.size(), 1u);
+  ASSERT_GE(segs[0].size(), 1u) << "no system call after the mark";
+  const tracer::Call& k = segs[0][0];
+  EXPECT_EQ(k.nr, static_cast<uint64_t>(c.nr));
+  static const char* reg[] = {"rdi", "rsi", "rdx", "r10", "r8", "r9"};
+  for (int i = 0; i < seen->nwant; i++)
+    EXPECT_EQ(k.args[i], seen->want[i])
+        << std::hex << "argument " << i << " (" << reg[i] << "): the kernel saw 0x" << k.args[i]
+        << ", Go's stub would give it 0x" << seen->want[i];
+  munmap(seen, sizeof(Seen));
+}
+
+INSTANTIATE_TEST_SUITE_P(Stubs, ZeroExtension, testing::ValuesIn(kPoisonCases),
+                         [](const auto& i) { return std::string(i.param.name); });

@@ -4,7 +4,7 @@
 // Every stub returns the kernel's raw answer: a result, or -errno.  None of
 // them reads or writes libc's errno.
 //
-// Names: Go's, in namespace runtime.  Two of Go's names are symbols glibc
+// Names: Go's, in namespace runtime.  Three of Go's names are symbols glibc
 // already exports (exit, read, pipe2); defining them would replace libc's for the
 // whole program, so their assembly symbols are Go's linker names with the
 // middle dot spelled '_' (runtime·read -> runtime_read).  The asm labels

@@ -13,7 +13,8 @@ namespace tracer {
 struct Call {
   uint64_t nr;       // orig_rax at syscall entry
   uint64_t args[6];  // rdi, rsi, rdx, r10, r8, r9
-  int64_t ret;       // rax at syscall exit (-errno on failure)
+  int64_t ret;       // rax at syscall exit (-errno on failure); 0 for exit and
+                     // exit_group, which never return and are recorded on entry
 };
 
 // Called by the traced body to cut its calls into segments.  It is one
@@ -23,7 +24,8 @@ void mark();
 
 // Runs body(arg) in a forked child that the caller ptraces.  segments[i]
 // receives the calls made after the body's i-th mark() and before the
-// next.  The child exits when body returns.  Returns false, with the
+// next; the last segment ends with the child's own exit_group.  The child
+// exits when body returns.  Returns false, with the
 // reason in *why, when this machine does not allow ptrace or the child
 // dies; a caller skips rather than passes in that case.
 bool run(void (*body)(void*), void* arg, std::vector<std::vector<Call>>* segments,

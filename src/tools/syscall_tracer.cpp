@@ -87,13 +87,16 @@ bool run(void (*body)(void*), void* arg, std::vector<std::vector<Call>>* segment
         inside = true;
         segments->emplace_back();
         cur.nr = ~0ULL;  // the mark itself is not recorded
+      } else if (inside && (cur.nr == SYS_exit_group || cur.nr == SYS_exit)) {
+        cur.ret = 0;  // these never return: recorded as they enter
+        segments->back().push_back(cur);
+        cur.nr = ~0ULL;
       }
     } else if (info.op == PTRACE_SYSCALL_INFO_EXIT && inside && cur.nr != ~0ULL) {
       cur.ret = info.exit.rval;
       segments->back().push_back(cur);
     }
   }
-  // The child's exit_group never returns, so it never reaches the list.
   return true;
 }
 
