@@ -49,7 +49,8 @@ RUNTIME_SRC := \
 	src/runtime/netpoll_epoll.cpp \
 	src/runtime/panic.cpp \
 	src/runtime/proc.cpp \
-	src/runtime/time.cpp
+	src/runtime/time.cpp \
+	src/runtime/time_nofake.cpp
 
 # A small net package on the runtime (Go's net and internal/poll).
 NET_SRC := \
@@ -84,6 +85,7 @@ TEST_SRC := \
 	tests/netpoll_test.cpp \
 	tests/net_test.cpp \
 	tests/proc_test.cpp \
+	tests/time_test.cpp \
 	tests/demo_test.cpp \
 	tests/goref_test.cpp \
 	tests/notes_test.cpp \
@@ -125,7 +127,7 @@ sxs: deps $(B)/goref
 # The Go 1.19 twin of the demo, for the conformance test and the benchmark:
 # standard library only, GOPATH and the build cache kept under build/, and no
 # module downloads (GOFLAGS=-mod=mod is never needed: GO111MODULE=off).
-build/go/echo: tests/go/echo.go | build/go/
+build/go/echo: tests/go/echo.go | build/go/ deps
 	$(say) GO $<
 	$(Q)GOCACHE=$(CURDIR)/build/go/cache GOPATH=$(CURDIR)/build/go/path GO111MODULE=off \
 	  GOFLAGS= GOPROXY=off $(GO) build -o $@ $<
@@ -216,16 +218,18 @@ $(B)/tests/runtime_test: $(TEST_OBJ) $(TRACER_OBJ) $(GOREF_OBJ) $(NET_OBJ) $(B)/
 	$(say) LINK $@
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ -lgtest
 
-# The reference and notes tests read our sources from the tree they were built from.
-$(B)/tests/goref_test.o $(B)/tests/notes_test.o $(B)/tests/gdb_test.o \
-  $(B)/tests/conformance_test.o: CPPFLAGS += -DPROJECT_ROOT='"$(CURDIR)"'
+# Some tests read our sources (and Go's) from the tree they were built from.
+$(TEST_OBJ): CPPFLAGS += -DPROJECT_ROOT='"$(CURDIR)"'
 
-$(B)/%.o: %.cpp $(B)/FLAGS
+# Every compile waits for deps (order-only: it never makes an object
+# stale), so `make -j` on a bare machine installs nasm and g++ before the
+# first compile starts, rather than racing the install.
+$(B)/%.o: %.cpp $(B)/FLAGS | deps
 	@mkdir -p $(@D)
 	$(say) CXX $<
 	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/%.o: %.asm $(B)/FLAGS
+$(B)/%.o: %.asm $(B)/FLAGS | deps
 	@mkdir -p $(@D)
 	$(say) NASM $<
 	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP -o $@ $<

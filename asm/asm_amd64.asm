@@ -53,13 +53,13 @@ gosave_gogo:
         pop     r12
         pop     rbx
         pop     rbp                     ; asm_amd64.s:412
-        ret                             ; asm_amd64.s:417-418  jump to the saved pc
+        ret                             ; asm_amd64.s:417-418  pops the saved pc: Go's MOVQ gobuf_pc, then JMP
 .end:
 
 ; gostart: where a new g first runs.  proc.cpp's newproc builds a stack
 ; whose saved registers hold r12 = goroutine_start, r13 = the g, and whose
 ; saved pc is gostart; above it sits goexit+1, the return address of the
-; g's first function, as Go's gostartcall arranges (sys_x86.go:17).
+; g's first function, as Go's gostartcall (sys_x86.go:16) arranges.
 global gostart:function (gostart.end - gostart)
 gostart:
         mov     rdi, r13                ; the g, first argument
@@ -74,9 +74,9 @@ gostart:
 ; two zero words above it on the stack end the walk there.
 global goexit:function (goexit.end - goexit)
 goexit:
-        nop                             ; asm_amd64.s:1594
+        nop                             ; asm_amd64.s:1594  Go spells it BYTE $0x90
         call    goexit1                 ; asm_amd64.s:1595  does not return
-        nop                             ; asm_amd64.s:1597
+        nop                             ; asm_amd64.s:1597  BYTE $0x90
 .end:
 
 ; void procyield(uint32_t cycles);

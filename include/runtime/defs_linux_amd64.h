@@ -46,12 +46,14 @@ static_assert(sizeof(epollevent) == 12, "kernel's epoll_event is 12 bytes on amd
 static_assert(offsetof(epollevent, data) == 4, "data follows events with no padding");
 
 // Go writes `*(**pollDesc)(unsafe.Pointer(&ev.data)) = pd` and reads it back
-// the same way (netpoll_epoll.go:67, :170).  These are that cast, spelled as
-// the unaligned copy it really is.
-inline void epolldata_set(epollevent* ev, const void* p) { std::memcpy(ev->data, &p, sizeof p); }
+// the same way.  These are that cast, spelled as the unaligned copy it
+// really is.
+inline void epolldata_set(epollevent* ev, const void* p) {
+  std::memcpy(ev->data, &p, sizeof p);  // netpoll_epoll.go:67  *(**pollDesc)(&ev.data) = pd
+}
 inline void* epolldata_get(const epollevent* ev) {
   void* p;
-  std::memcpy(&p, ev->data, sizeof p);
+  std::memcpy(&p, ev->data, sizeof p);  // netpoll_epoll.go:170  pd := *(**pollDesc)(&ev.data)
   return p;
 }
 

@@ -60,7 +60,9 @@ struct pollDesc {
   void setEventErr(bool b);
   // netpoll.go:646-650  Go boxes pd as an interface without allocating by
   // pointing the interface's data word at pd.self; a C++ timer argument is
-  // a plain pointer, so self itself is the argument.
+  // a plain pointer, so self itself is the argument.  For the same reason
+  // netpoll.go:653-655 is left out: pdEface and pdType exist only to give
+  // that interface its type word.
   void* makeArg() { return self; }
 };
 
@@ -76,8 +78,8 @@ inline bool expiredWriteDeadline(pollInfo i) {  // netpoll.go:127
 
 // netpoll.go:168
 struct pollCache {
-  mutex lock;
-  pollDesc* first = nullptr;
+  mutex lock;                 // netpoll.go:169
+  pollDesc* first = nullptr;  // netpoll.go:170
   pollDesc* alloc();
   void free(pollDesc* pd);
 };
@@ -128,8 +130,5 @@ int32_t netpollMode(uint32_t events);
 // --- nbpipe_pipe2.go (src/runtime/nbpipe_pipe2.cpp) ---
 // Go returns (r, w, errno).
 int32_t nonblockingPipe(int32_t* r, int32_t* w);
-
-// time_nofake.go:27  Go's write: write1 unless faketime is on (never here).
-inline int32_t write(uintptr_t fd, const void* p, int32_t n) { return write1(fd, p, n); }
 
 }  // namespace runtime

@@ -30,8 +30,11 @@ void print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 extern bool netpolltrace;
 void tracef(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
-// time_nofake.go:19  nanotime: the monotonic clock, in ns.
-inline int64_t nanotime() { return nanotime1(); }
+// --- time_nofake.go (src/runtime/time_nofake.cpp) ---
+int64_t nanotime();  // the monotonic clock, in ns
+// The runtime's write: to overrideWrite when it is set, else write1.
+extern int32_t (*overrideWrite)(uintptr_t fd, const void* p, int32_t n);
+int32_t write(uintptr_t fd, const void* p, int32_t n);
 
 // --- time.go (src/runtime/time.cpp), simplified: one heap for the whole process,
 // under one lock, run by whichever M looks for work (Go keeps a heap per P).

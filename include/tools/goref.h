@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ struct Ref {
   bool in_body = false;  // inside that function's body (not a comment above it)
   std::string gofile;
   int first = 0, last = 0;
+  std::string text;      // our statement: the line, and the lines it continues
+  bool decl = false;     // the line declares our function too (a one-line function)
+  bool comment = false;  // the line is only a comment (a banner, or a kept Go line)
+  bool banner = false;   // in the comment right above the function it belongs to
 };
 
 struct Problem {
@@ -59,8 +64,18 @@ std::string goversion(const std::string& goroot);
 // "" otherwise.
 std::string goroot119();
 
-// Checks every reference against GOROOT/src/runtime.
+// Checks every reference against GOROOT/src/runtime: the file exists, the
+// cited lines are code, they lie in the Go function ours rebuilds; a banner
+// (the comment over a function) that cites one line cites that Go function's
+// first line; and a statement cites the Go line it rebuilds (names()).
 std::vector<Problem> check(const std::vector<Ref>& refs, const std::string& goroot);
+
+// The names and numbers a line of code mentions, normalised so that Go's
+// spelling and ours meet: lower case, no leading or trailing '_'
+// (_Grunning, EPOLLIN_), registers by their 64-bit name without width
+// (edi, DI -> di), mnemonics without Go's size suffix (MOVL -> mov), and
+// no keywords or type names.  Comments are not code: `//`, and `;` in asm.
+std::set<std::string> names(const std::string& line, bool asm_);
 
 // Which code lines of a Go function have a twin.  For a Go file: function
 // name -> (code lines, lines cited).

@@ -62,11 +62,11 @@ void lock(mutex* l) {
   };
   for (;;) {                                 // lock_futex.go:80
     for (int i = 0; i < active_spin; i++) {  // lock_futex.go:82  (Go spins only if ncpu > 1)
-      if (try_cas()) return;
+      if (try_cas()) return;       // lock_futex.go:83-87  while l.key == mutex_unlocked, CAS
       procyield(active_spin_cnt);  // lock_futex.go:88
     }
     for (int i = 0; i < passive_spin; i++) {  // lock_futex.go:92
-      if (try_cas()) return;                  // lock_futex.go:93-97
+      if (try_cas()) return;                  // lock_futex.go:93-97  the same l.key CAS loop
       osyield();                              // lock_futex.go:98
     }
     v = l->key.exchange(mutex_sleeping, std::memory_order_acquire);  // lock_futex.go:102

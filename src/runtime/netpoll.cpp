@@ -417,13 +417,16 @@ void netpolldeadlineimpl(pollDesc* pd, uintptr_t seq, bool read, bool write) {
   if (wg) netpollgoready(wg);  // netpoll.go:600-602
 }
 
-// The three timer callbacks (netpoll.go:605, :609, :613); arg is the pollDesc.
+// The three timer callbacks; arg is the pollDesc.
+// netpoll.go:605  One timer for both deadlines (they are equal).
 void netpollDeadline(void* arg, uintptr_t seq) {
   netpolldeadlineimpl(static_cast<pollDesc*>(arg), seq, true, true);  // netpoll.go:606
 }
+// netpoll.go:609
 void netpollReadDeadline(void* arg, uintptr_t seq) {
   netpolldeadlineimpl(static_cast<pollDesc*>(arg), seq, true, false);  // netpoll.go:610
 }
+// netpoll.go:613
 void netpollWriteDeadline(void* arg, uintptr_t seq) {
   netpolldeadlineimpl(static_cast<pollDesc*>(arg), seq, false, true);  // netpoll.go:614
 }

@@ -11,9 +11,9 @@
 namespace runtime {
 
 namespace {
-// Formats into a buffer on the stack and writes it with one write1, so
+// Formats into a buffer on the stack and writes it with one write, so
 // lines from different Ms do not interleave mid-line.  (Go's print takes
-// printlock instead.)
+// printlock instead, and reaches write through gwrite and writeErr.)
 void vprint(const char* prefix, const char* fmt, va_list ap) {
   char buf[512];
   int n = std::snprintf(buf, sizeof buf, "%s", prefix);
@@ -21,7 +21,7 @@ void vprint(const char* prefix, const char* fmt, va_list ap) {
   if (m < 0) m = 0;
   n += m;
   if (n > static_cast<int>(sizeof buf)) n = sizeof buf;
-  write1(2, buf, n);
+  write(2, buf, n);
 }
 
 bool trace_from_env() {

@@ -149,12 +149,13 @@ void wakep() {
     netpollBreak();
 }
 
-// proc.go:5568, :5603  globrunqput and globrunqget, sched.lock held.  Go's
-// globrunqget takes a batch for the P's local queue; without Ps, one g.
+// proc.go:5568  Put gp at the back of the global run queue; sched.lock held.
 void globrunqput(g* gp) {
   sched.runq.pushBack(gp);
   sched.runqsize++;
 }
+// proc.go:5603  The g at the front of the global queue; sched.lock held.
+// Go's takes a batch for the P's local queue; without Ps, one g.
 g* globrunqget() {
   if (sched.runqsize == 0) return nullptr;
   sched.runqsize--;
@@ -163,9 +164,14 @@ g* globrunqget() {
 
 // proc.go:843  Make a waiting g runnable and wake someone to run it.
 void ready(g* gp) {
-  if (gp->atomicstatus.load() != Gwaiting) throw_("bad g->status in ready");  // proc.go:852-855
+  if (gp->atomicstatus.load() != Gwaiting) throw_("bad g->status in ready");  // proc.go:853-856
   casgstatus(gp, Gwaiting, Grunnable);                                        // proc.go:859
-  lock(&sched.lock);  // Go: runqput on this P's local queue (proc.go:860)
+  // proc.go:860  Differs from Go.  Go's runqput(p, gp, next=true) puts gp
+  // in its P's runnext slot, so it runs next, ahead of everything already
+  // queued (goready always passes next=true).  We have no P and no runnext:
+  // gp goes to the back of the one global queue and runs after every g
+  // already in it.
+  lock(&sched.lock);
   globrunqput(gp);
   unlock(&sched.lock);
   wakep();  // proc.go:861
@@ -189,13 +195,16 @@ g* park_m(g* gp) {
   return nullptr;  // proc.go:3363  schedule()
 }
 
-// proc.go:4284, :4250  The free list of dead g's, stacks and all.
+// proc.go:4284  A dead g from the free list, stack and all, or nullptr.
+// (Go keeps a list per P and moves batches to and from sched.gFree.)
 g* gfget() {
   lock(&sched.lock);
   g* gp = sched.gFree.pop();
   unlock(&sched.lock);
   return gp;
 }
+// proc.go:4241  Put a dead g on the free list.  Every stack here is the
+// same size, so none is freed.
 void gfput(g* gp) {
   lock(&sched.lock);
   sched.gFree.push(gp);
@@ -319,7 +328,7 @@ void goready(g* gp) { ready(gp); }  // proc.go:374
 // proc.go:4112  newproc1: a runnable g that will call fn(arg).  Its stack
 // is built so that the first gogo "returns" into gostart, which jumps to
 // goroutine_start with goexit+1 as the return address: Go's gostartcall
-// (sys_x86.go:17) does the same.
+// (sys_x86.go:16) does the same.
 g* newproc1(void (*fn)(void*), void* arg, bool is_main) {
   g* newg = is_main ? nullptr : gfget();  // proc.go:4121
   if (newg == nullptr) newg = malg();     // proc.go:4122-4125
@@ -356,7 +365,10 @@ g* newproc1(void (*fn)(void*), void* arg, bool is_main) {
 // proc.go:4094  Start fn(arg) in a new goroutine.
 g* newproc(void (*fn)(void*), void* arg) {
   g* newg = newproc1(fn, arg, false);  // proc.go:4098
-  lock(&sched.lock);                   // proc.go:4101  runqput
+  // proc.go:4101  Differs from Go, as in ready: Go's runqput(p, newg,
+  // next=true) makes the new g its P's runnext; ours joins the back of the
+  // global queue.
+  lock(&sched.lock);
   globrunqput(newg);
   unlock(&sched.lock);
   if (getm() != nullptr) wakep();  // proc.go:4103-4105  once the Ms run
@@ -414,9 +426,15 @@ top:  // proc.go:2568
   // Go's sysmon thread polls the network when no one has for 10 ms, so
   // goroutines ready on the network are not starved by ones that keep
   // yielding.  We have no sysmon; the M looking for work does it.
-  int64_t lastpoll = sched.lastpoll.load();                                     // proc.go:5215
-  if (netpollinited() && lastpoll != 0 && lastpoll + 10 * 1000 * 1000 < now &&  // proc.go:5216
-      sched.lastpoll.compare_exchange_strong(lastpoll, now)) {                  // proc.go:5217
+  int64_t lastpoll = sched.lastpoll.load();  // proc.go:5215
+  if (netpollinited() && lastpoll != 0 &&
+      lastpoll + 10 * 1000 * 1000 <
+          now &&  // proc.go:5216
+                  // proc.go:5217  Differs from Go.  Go's sysmon CASes sched.lastpoll,
+                  // ignores whether the CAS won and always goes on to poll: there is
+                  // one sysmon.  Here every M that looks for work runs these lines, so
+                  // only the M whose CAS wins polls; the others would repeat its poll.
+      sched.lastpoll.compare_exchange_strong(lastpoll, now)) {
     gList list = netpoll(0);  // proc.go:5218  non-blocking
     injectglist(&list);       // proc.go:5228
   }
@@ -486,13 +504,14 @@ top:  // proc.go:2568
 void execute(g* gp) {
   while (gp) {
     m* mp = getm();
-    mp->curg = gp;                        // proc.go:2530
-    gp->mp = mp;                          // proc.go:2531
-    casgstatus(gp, Grunnable, Grunning);  // proc.go:2532
+    mp->curg = gp;                        // proc.go:2529
+    gp->mp = mp;                          // proc.go:2530
+    casgstatus(gp, Grunnable, Grunning);  // proc.go:2531
     gogo(mp, gp);                         // proc.go:2554
-    auto fn = mp->mcallfn;                // asm_amd64.s:447-448  call fn(g) on g0
+    // Back on g0: mcall's second half.
+    auto fn = mp->mcallfn;  // asm_amd64.s:447  Go loads fn into R12 (from the closure in DX)
     mp->mcallfn = nullptr;
-    gp = fn(gp);
+    gp = fn(gp);  // asm_amd64.s:448  CALL R12: fn(g), on g0
   }
 }
 

@@ -31,13 +31,13 @@ void swap(int32_t i, int32_t j) {
   heap[i]->index = i;
   heap[j]->index = j;
 }
-void siftup(int32_t i) {  // time.go's siftupTimer, binary
+void siftupTimer(int32_t i) {  // time.go's siftupTimer, binary
   while (i > 0 && less(i, (i - 1) / 2)) {
     swap(i, (i - 1) / 2);
     i = (i - 1) / 2;
   }
 }
-void siftdown(int32_t i) {  // time.go's siftdownTimer, binary
+void siftdownTimer(int32_t i) {  // time.go's siftdownTimer, binary
   for (;;) {
     int32_t c = 2 * i + 1;
     if (c >= heaplen) return;
@@ -67,9 +67,10 @@ void grow() {
 void doaddtimer(timer* t) {
   if (t->index >= 0) throw_("doaddtimer: timer already in heap");
   if (heaplen == heapcap) grow();
-  t->index = heaplen;   // time.go:300
-  heap[heaplen++] = t;  // time.go:301
-  siftup(t->index);     // time.go:302
+  int32_t i = heaplen;  // time.go:300  i := len(timers)
+  t->index = i;
+  heap[heaplen++] = t;  // time.go:301  timers = append(timers, t)
+  siftupTimer(i);       // time.go:302
 }
 
 // Take t out of the heap; timersLock held.
@@ -78,11 +79,15 @@ void dodeltimer(timer* t) {
   int32_t last = --heaplen;
   if (i != last) {
     swap(i, last);
-    siftdown(i);
-    siftup(i);
+    siftdownTimer(i);
+    siftupTimer(i);
   }
   t->index = -1;
 }
+
+// Take the first timer out of the heap (time.go's dodeltimer0, which the
+// runner uses); timersLock held.
+void dodeltimer0() { dodeltimer(heap[0]); }
 
 }  // namespace
 
@@ -114,7 +119,8 @@ bool deltimer(timer* t) {
 // the timer moved earlier; so do we.
 bool modtimer(timer* t, int64_t when, int64_t period, void (*f)(void*, uintptr_t), void* arg,
               uintptr_t seq) {
-  if (when <= 0) throw_("timer when must be positive");  // time.go:439-441
+  if (when <= 0) throw_("timer when must be positive");         // time.go:439-441
+  if (period < 0) throw_("timer period must be non-negative");  // time.go:442-444
   if (!netpollinited()) netpollGenericInit();
   lock(&timersLock);
   bool pending = t->index >= 0;
@@ -125,8 +131,8 @@ bool modtimer(timer* t, int64_t when, int64_t period, void (*f)(void*, uintptr_t
   t->seq = seq;
   t->when = when;
   if (pending) {
-    siftdown(t->index);
-    siftup(t->index);
+    siftdownTimer(t->index);
+    siftupTimer(t->index);
   } else {
     doaddtimer(t);  // time.go:507
   }
@@ -150,7 +156,7 @@ int64_t checkTimers(int64_t now) {
     auto f = t->f;           // time.go:849
     void* arg = t->arg;      // time.go:850
     uintptr_t seq = t->seq;  // time.go:851
-    dodeltimer(t);           // time.go:867  period 0: out of the heap
+    dodeltimer0();           // time.go:867  period 0: out of the heap
     unlock(&timersLock);     // time.go:882
     if (netpolltrace)
       tracef("timer fired: when=%lld seq=%lu\n", static_cast<long long>(t->when),

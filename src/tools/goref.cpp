@@ -205,33 +205,70 @@ bool load(const std::string& path, File* out) {
   return true;
 }
 
+namespace {
+// Line i (0-based) with the lines before it that it continues: a statement
+// that clang-format broke over lines carries its citation on the last one.
+// A line with a citation of its own is a statement of its own.
+std::string statement(const File& f, int i, bool asm_) {
+  static const std::regex cite(R"([a-z0-9_]+\.(?:go|s):[0-9]+)");
+  std::string text = f.lines[i];
+  if (asm_) return text;
+  for (int j = i - 1; j >= 0; j--) {
+    std::string prev = trim(code_of(f.lines[j]));
+    if (prev.empty() || prev.back() == ';' || prev.back() == '{' || prev.back() == '}' ||
+        prev.back() == ':' || is_comment_or_blank(f.lines[j], false) ||
+        std::regex_search(f.lines[j], cite))
+      break;
+    text = prev + " " + text;
+  }
+  return text;
+}
+}  // namespace
+
 std::vector<Ref> scan(const std::vector<File>& ours) {
-  static const std::regex re(R"(([a-z0-9_]+\.(?:go|s)):([0-9]+)(?:-([0-9]+))?)");
+  // `netpoll.go:448` or `netpoll.go:448-450`; after one of them, a bare
+  // `:450` (as in "netpoll.go:605, :609") names a line of the same file.
+  static const std::regex re(
+      R"(([a-z0-9_]+\.(?:go|s)):([0-9]+)(?:-([0-9]+))?|([ ,(]):([0-9]+)(?:-([0-9]+))?)");
   std::vector<Ref> refs;
   for (const File& f : ours) {
     bool asm_ = ends_with(f.path, ".asm");
     for (int i = 0; i < static_cast<int>(f.lines.size()); i++) {
       const std::string& l = f.lines[i];
+      std::string gofile;  // the file of the last full reference on this line
       for (auto it = std::sregex_iterator(l.begin(), l.end(), re); it != std::sregex_iterator();
            ++it) {
+        const std::smatch& m = *it;
         Ref r;
         r.file = f.path;
         r.line = i + 1;
-        r.gofile = (*it)[1];
-        r.first = std::stoi((*it)[2]);
-        r.last = (*it)[3].matched ? std::stoi((*it)[3]) : r.first;
+        r.text = statement(f, i, asm_);
+        if (m[1].matched) {
+          gofile = m[1];
+          r.first = std::stoi(m[2]);
+          r.last = m[3].matched ? std::stoi(m[3]) : r.first;
+        } else {
+          if (gofile.empty()) continue;  // a colon and a number, but no file before it
+          r.first = std::stoi(m[5]);
+          r.last = m[6].matched ? std::stoi(m[6]) : r.first;
+        }
+        r.gofile = gofile;
+        r.comment = is_comment_or_blank(l, asm_);
         if (const Func* fn = f.func_at(i + 1)) {
           r.func = fn->name;
           r.in_body = true;
-        } else if (is_comment_or_blank(l, asm_)) {
+          r.decl = fn->first == i + 1;
+        } else if (r.comment) {
           // A comment belongs to what follows it: a function, a declaration.
           int j = i + 1;
           while (j < static_cast<int>(f.lines.size()) && is_comment_or_blank(f.lines[j], asm_)) j++;
           if (j < static_cast<int>(f.lines.size())) {
-            if (const Func* next = f.func_at(j + 1))
+            if (const Func* next = f.func_at(j + 1)) {
               r.func = next->first == j + 1 ? next->name : "";
-            else if (!asm_)
+              r.banner = !r.func.empty();
+            } else if (!asm_) {
               r.func = cpp_func_name(code_of(f.lines[j]));
+            }
           }
         } else if (!asm_) {
           r.func = cpp_func_name(code_of(l));  // a declaration carrying its reference
@@ -241,6 +278,105 @@ std::vector<Ref> scan(const std::vector<File>& ours) {
     }
   }
   return refs;
+}
+
+std::set<std::string> names(const std::string& line, bool asm_) {
+  static const std::set<std::string> skip = {
+      "if",
+      "else",
+      "for",
+      "while",
+      "return",
+      "break",
+      "continue",
+      "switch",
+      "case",
+      "default",
+      "func",
+      "var",
+      "const",
+      "auto",
+      "static",
+      "static_cast",
+      "reinterpret_cast",
+      "void",
+      "bool",
+      "true",
+      "false",
+      "nil",
+      "nullptr",
+      "int",
+      "int8",
+      "int16",
+      "int32",
+      "int64",
+      "uint",
+      "uint8",
+      "uint16",
+      "uint32",
+      "uint64",
+      "uintptr",
+      "int32_t",
+      "int64_t",
+      "uint8_t",
+      "uint32_t",
+      "uint64_t",
+      "uintptr_t",
+      "size_t",
+      "byte",
+      "char",
+      "struct",
+      "delete",
+      "this",
+      "std",
+      "atomic",
+      "unsafe",
+      "pointer",
+      "any",
+      "string",
+      "type",
+      "load",
+      "store",  // C++ spells every atomic access; Go often reads plainly
+      "sb",
+      "fp",
+      "pc"};  // Go asm's pseudo-registers
+  static const std::map<std::string, std::string> reg = {
+      {"rax", "ax"}, {"eax", "ax"}, {"al", "ax"},  {"rbx", "bx"}, {"ebx", "bx"}, {"rcx", "cx"},
+      {"ecx", "cx"}, {"rdx", "dx"}, {"edx", "dx"}, {"rsi", "si"}, {"esi", "si"}, {"rdi", "di"},
+      {"edi", "di"}, {"rsp", "sp"}, {"esp", "sp"}, {"rbp", "bp"}, {"ebp", "bp"}};
+  // Go's assembler names conditional jumps by the flags, Intel by the test.
+  static const std::map<std::string, std::string> jump = {
+      {"jls", "jbe"}, {"jhi", "ja"}, {"jcs", "jb"},  {"jcc", "jae"}, {"jeq", "je"},
+      {"jlt", "jl"},  {"jgt", "jg"}, {"jge", "jge"}, {"jle", "jle"}, {"jne", "jne"}};
+  static const std::set<std::string> mnemonic = {"mov",  "lea",  "cmp", "add", "sub", "imul",
+                                                 "not",  "inc",  "dec", "and", "xor", "or",
+                                                 "test", "push", "pop", "neg"};
+  std::string code;
+  if (asm_) {
+    code = line.substr(0, line.find(';'));
+  } else {
+    code = line.substr(0, line.find("//"));
+  }
+  std::set<std::string> out;
+  static const std::regex word("[A-Za-z_][A-Za-z0-9_]*|0[xX][0-9A-Fa-f]+|[0-9]+");
+  for (auto it = std::sregex_iterator(code.begin(), code.end(), word); it != std::sregex_iterator();
+       ++it) {
+    std::string w = it->str();
+    for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!w.empty() && w.front() == '_') w.erase(0, 1);
+    while (!w.empty() && w.back() == '_') w.pop_back();
+    if (w.empty() || skip.count(w)) continue;
+    if (auto r = reg.find(w); r != reg.end()) w = r->second;
+    if (auto j = jump.find(w); j != jump.end()) w = j->second;
+    static const std::regex rn("(r[0-9]+)[dwb]?");
+    std::smatch m;
+    if (std::regex_match(w, m, rn)) w = m[1];
+    if (w.size() > 1 && (w.back() == 'q' || w.back() == 'l') &&
+        mnemonic.count(w.substr(0, w.size() - 1)))
+      w.pop_back();
+    out.insert(w);
+  }
+  return out;
 }
 
 std::vector<std::string> go_names(const std::string& ours) {
@@ -310,6 +446,98 @@ std::string goversion(const std::string& goroot) {
   return trim(v);
 }
 
+namespace {
+
+std::string join(const std::set<std::string>& s) {
+  std::string out;
+  for (const std::string& w : s) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+std::set<std::string> common(const std::set<std::string>& a, const std::set<std::string>& b) {
+  std::set<std::string> out;
+  for (const std::string& w : a)
+    if (b.count(w)) out.insert(w);
+  return out;
+}
+
+// The words of a line's comment, without the citations in it.
+std::set<std::string> comment_names(const std::string& line, bool asm_) {
+  static const std::regex cite(R"([a-z0-9_]+\.(?:go|s):[0-9]+(?:-[0-9]+)?|[ ,(]:[0-9]+)");
+  size_t c = line.find(asm_ ? ";" : "//");
+  if (c == std::string::npos) return {};
+  return names(std::regex_replace(line.substr(c + (asm_ ? 1 : 2)), cite, " "), false);
+}
+
+// The keywords too: `return` beside `return`, `for (;;)` beside `for {`.
+std::set<std::string> words(const std::string& line, bool asm_) {
+  std::string code = line.substr(0, line.find(asm_ ? ";" : "//"));
+  std::set<std::string> out;
+  static const std::regex word("[A-Za-z_]+");
+  for (auto it = std::sregex_iterator(code.begin(), code.end(), word); it != std::sregex_iterator();
+       ++it) {
+    std::string w = it->str();
+    for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.insert(w);
+  }
+  return out;
+}
+
+// A statement of ours must cite the Go line it rebuilds.  It must share a
+// name with it (with the first line of a range, too): its code, or failing
+// that its comment, which may say how the two meet ("Go: SYS_epoll_pwait").
+// And no Go line close by (three either side, same function) may share
+// more of its names than the cited one does.  Returns why not, or "".
+std::string names_mismatch(const Ref& r, const File& go, const Func& gf) {
+  if (r.comment || !r.in_body) return "";
+  bool asm_ = ends_with(r.file, ".asm");
+  std::set<std::string> code = names(r.text, asm_), said = comment_names(r.text, asm_);
+  std::set<std::string> ours = code;
+  ours.insert(said.begin(), said.end());
+  auto go_names = [&](int from, int to) {
+    std::set<std::string> out;
+    for (int l = from; l <= to; l++)
+      for (const std::string& w : names(go.lines[l - 1], false)) out.insert(w);
+    return out;
+  };
+  auto shares = [&](int from, int to) {
+    if (!common(ours, go_names(from, to)).empty()) return true;
+    // Lines of keywords and punctuation only: compare the keywords.
+    std::set<std::string> kw;
+    for (int l = from; l <= to; l++)
+      for (const std::string& w : words(go.lines[l - 1], false)) kw.insert(w);
+    return !common(words(r.text, asm_), kw).empty();
+  };
+  char why[512];
+  if (!shares(r.first, r.last)) {
+    snprintf(why, sizeof why, "shares no name with %s:%d (ours: %s; Go's: %s)", r.gofile.c_str(),
+             r.first, join(ours).c_str(), join(go_names(r.first, r.last)).c_str());
+    return why;
+  }
+  if (r.first != r.last) {
+    if (!shares(r.first, r.first)) {
+      snprintf(why, sizeof why, "the range starts on a line it does not rebuild: %s:%d is {%s}",
+               r.gofile.c_str(), r.first, join(go_names(r.first, r.first)).c_str());
+      return why;
+    }
+    return "";
+  }
+  // A one-line function carries its own declaration; Go's is a line above.
+  if (r.decl) return "";
+  std::set<std::string> shared = common(ours, go_names(r.first, r.first));
+  for (int l = std::max(gf.first, r.first - 3); l <= std::min(gf.last, r.first + 3); l++) {
+    if (l == r.first || !go.is_code(l)) continue;
+    std::set<std::string> near = common(ours, go_names(l, l));
+    if (near.size() > shared.size()) {
+      snprintf(why, sizeof why, "%s:%d fits better: it shares {%s}, the cited line only {%s}",
+               r.gofile.c_str(), l, join(near).c_str(), join(shared).c_str());
+      return why;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
 std::vector<Problem> check(const std::vector<Ref>& refs, const std::string& goroot) {
   std::map<std::string, File> cache;
   std::vector<Problem> out;
@@ -351,8 +579,18 @@ std::vector<Problem> check(const std::vector<Ref>& refs, const std::string& goro
       if (r.in_body) out.push_back({r, "cites a top-level Go line from inside " + r.func});
       continue;
     }
-    if (std::find(want.begin(), want.end(), gf->name) == want.end())
+    if (std::find(want.begin(), want.end(), gf->name) == want.end()) {
       out.push_back({r, "lies in Go's " + gf->name + ", not in " + want[0]});
+      continue;
+    }
+    if (r.banner && r.first == r.last && r.first != gf->first) {
+      snprintf(why, sizeof why,
+               "a banner cites the function's first line (%s:%d), not a line inside %s",
+               r.gofile.c_str(), gf->first, gf->name.c_str());
+      out.push_back({r, why});
+      continue;
+    }
+    if (std::string w = names_mismatch(r, go, *gf); !w.empty()) out.push_back({r, w});
   }
   return out;
 }
@@ -370,6 +608,27 @@ Coverage coverage(const std::vector<Ref>& refs, const File& go) {
     for (int l = fn.first + (fn.last > fn.first ? 1 : 0); l <= fn.last; l++) {
       std::string t = trim(go.lines[l - 1]);
       if (!go.is_code(l) || t == "}" || t == "{" || t == ")" || t == "} else {") continue;
+      static const std::regex label(R"(^[A-Za-z_][A-Za-z0-9_]*:$)");  // Go asm's `ok:`
+      if (std::regex_match(t, label)) continue;
+      code.push_back(l);
+      if (cited.count(l)) hit.push_back(l);
+    }
+  }
+  // A Go file's declarations outside functions (constants, variables, type
+  // fields), under the name "(top level)"; not in an assembly file, whose
+  // top level is #defines.  The package clause, imports and the brackets
+  // of a block are not statements.
+  if (!ends_with(go.path, ".s")) {
+    auto& [code, hit] = c.funcs["(top level)"];
+    bool imports = false;
+    for (int l = 1; l <= static_cast<int>(go.lines.size()); l++) {
+      std::string t = trim(go.lines[l - 1]);
+      if (t == "import (") imports = true;
+      bool skip = imports || go.func_at(l) || !go.is_code(l) || t.rfind("package ", 0) == 0 ||
+                  t.rfind("import ", 0) == 0 || t == ")" || t == "}" || t == "var (" ||
+                  t == "const (" || t == "type (";
+      if (t == ")") imports = false;
+      if (skip) continue;
       code.push_back(l);
       if (cited.count(l)) hit.push_back(l);
     }
@@ -422,8 +681,7 @@ bool is_our_code(const File& f, int line) {
 std::vector<std::string> rebuilt(const std::vector<File>& ours, const std::vector<Ref>& refs) {
   std::set<std::string> names;
   for (const Ref& r : refs) {
-    if (r.func.empty() || is_program(r.file))
-      continue;
+    if (r.func.empty() || is_program(r.file)) continue;
     for (const File& f : ours) {
       if (f.path != r.file) continue;
       for (const Func& fn : f.funcs)
@@ -565,8 +823,7 @@ std::string notes_map(const std::vector<File>& ours, const std::vector<Ref>& ref
   std::map<std::tuple<std::string, int, std::string>, std::set<std::string>> rows;
   std::map<std::string, File> gofiles;
   for (const Ref& r : refs) {
-    if (r.func.empty() || is_program(r.file))
-      continue;
+    if (r.func.empty() || is_program(r.file)) continue;
     bool is_func = false;
     for (const File& f : ours)
       if (f.path == r.file)
