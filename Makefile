@@ -26,6 +26,11 @@ NASM ?= nasm
 CXXFLAGS ?= -O0 -g
 B := build$(if $(SANITIZE),/san-$(subst $(comma),-,$(SANITIZE)))$(if $(findstring -O2,$(CXXFLAGS)),/opt)
 CXXFLAGS += -std=c++17 -Wall -Wextra -fPIE -pthread
+# Every function begins with a call to __cyg_profile_func_enter, where the
+# runtime compares the stack pointer with g.stackguard0 as Go's compiled
+# prologues do (src/runtime/stack.cpp).  Inline code from system headers
+# (the STL, GoogleTest) is left out: the check at our own functions is enough.
+CXXFLAGS += -finstrument-functions -finstrument-functions-exclude-file-list=/usr/include
 CPPFLAGS += -Iinclude
 # -g -F dwarf: line info, so gdb's stepi shows the .asm source line.
 NASMFLAGS := -f elf64 -g -F dwarf
@@ -49,12 +54,25 @@ RUNTIME_SRC := \
 	src/runtime/netpoll_epoll.cpp \
 	src/runtime/panic.cpp \
 	src/runtime/proc.cpp \
+	src/runtime/sema.cpp \
+	src/runtime/stack.cpp \
 	src/runtime/time.cpp \
 	src/runtime/time_nofake.cpp
 
-# A small net package on the runtime (Go's net and internal/poll).
+# The layers above the runtime, as Go's: internal/poll (the FD, its
+# fdMutex and its pollDesc), sync.WaitGroup, and a small net package.
 NET_SRC := \
-	src/net/net.cpp
+	src/internal/poll/fd.cpp \
+	src/internal/poll/fd_mutex.cpp \
+	src/internal/poll/fd_poll_runtime.cpp \
+	src/internal/poll/fd_posix.cpp \
+	src/internal/poll/fd_unix.cpp \
+	src/internal/poll/hook_unix.cpp \
+	src/internal/poll/sock_cloexec.cpp \
+	src/net/fd_posix.cpp \
+	src/net/fd_unix.cpp \
+	src/net/net.cpp \
+	src/sync/waitgroup.cpp
 
 DEMO_SRC := \
 	src/cmd/demo.cpp
@@ -84,10 +102,14 @@ TEST_SRC := \
 	tests/netpoll_epoll_test.cpp \
 	tests/netpoll_test.cpp \
 	tests/net_test.cpp \
+	tests/poll_test.cpp \
+	tests/sync_test.cpp \
+	tests/stress_test.cpp \
 	tests/proc_test.cpp \
 	tests/time_test.cpp \
 	tests/demo_test.cpp \
 	tests/goref_test.cpp \
+	tests/make_test.cpp \
 	tests/notes_test.cpp \
 	tests/conformance_test.cpp \
 	tests/gdb_test.cpp
@@ -120,9 +142,11 @@ tour: deps $(B)/tour
 
 # Go's function beside ours (FN=netpollready), and the same as a static site.
 # Both read Go's text from GOROOT when they run.
+# FN reaches goref through the environment, never through the shell's
+# parser: FN='x; rm -rf ~' is one odd name, not a command.
 sxs: deps $(B)/goref
-	@test -n "$(FN)" || { echo "usage: make sxs FN=netpollready"; exit 2; }
-	@$(B)/goref sxs $(FN)
+	@test -n "$$FN" || { echo "usage: make sxs FN=netpollready"; exit 2; }
+	@$(B)/goref sxs "$$FN"
 
 # The Go 1.19 twin of the demo, for the conformance test and the benchmark:
 # standard library only, GOPATH and the build cache kept under build/, and no
@@ -182,9 +206,14 @@ html: deps $(B)/goref
 # The suite also runs the demo, gdb on the tour and on gdb_target, goref,
 # and Go's twin of the demo; all are built first.
 test: deps $(B)/demo $(B)/tour $(B)/goref $(B)/tests/gdb_target build/go/echo $(B)/tests/runtime_test
-	$(B)/tests/runtime_test
+	$(B)/tests/runtime_test --gtest_filter='-Stress.*'
 
-.PHONY: all run tour sxs html notes-map exercises gdb bench bench-run test deps compdb clean
+# What is too big or too slow for make test: a million parked goroutines.
+# CI runs it too.
+stress: deps $(B)/tests/runtime_test
+	$(B)/tests/runtime_test --gtest_filter='Stress.*'
+
+.PHONY: all run tour sxs html notes-map exercises gdb bench bench-run test stress deps compdb clean
 
 # A change of flags rebuilds everything (git's GIT-CFLAGS trick): the file
 # is rewritten only when its contents would change.
@@ -217,6 +246,11 @@ $(B)/tests/gdb_target: $(B)/tests/gdb_target.o $(B)/libruntime.a
 $(B)/tests/runtime_test: $(TEST_OBJ) $(TRACER_OBJ) $(GOREF_OBJ) $(NET_OBJ) $(B)/libruntime.a
 	$(say) LINK $@
 	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ -lgtest
+
+# The stack check itself: not instrumented (it would call itself), and
+# without debug information, so that gdb's `step` walks past it into the
+# function the reader asked for.
+$(B)/src/runtime/stack.o: CXXFLAGS += -fno-instrument-functions -g0
 
 # Some tests read our sources (and Go's) from the tree they were built from.
 $(TEST_OBJ): CPPFLAGS += -DPROJECT_ROOT='"$(CURDIR)"'
@@ -257,6 +291,12 @@ clean:
 # when we are root (or have passwordless sudo); otherwise we stop and print
 # the exact command.  Go 1.19 is the reference the later tests read and run.
 deps:
+	$(Q)if [ -n "$$GOROOT" ] && ! grep -qs '^go1\.19' "$$GOROOT/VERSION"; then \
+	  found=$$(head -n 1 "$$GOROOT/VERSION" 2>/dev/null); \
+	  echo "GOROOT=$$GOROOT holds $${found:-no Go at all (no $$GOROOT/VERSION)}, not Go 1.19."; \
+	  echo "Every Go line this project cites is Go 1.19.8's: unset GOROOT to use"; \
+	  echo "Debian's golang-1.19-go (installed for you), or set GOROOT=/usr/lib/go-1.19."; \
+	  exit 1; fi
 	$(Q)missing=''; \
 	need() { eval "$$1" >/dev/null 2>&1 || missing="$$missing $$2"; }; \
 	need 'command -v nasm'                         nasm; \
@@ -264,6 +304,7 @@ deps:
 	need 'test -f /usr/include/gtest/gtest.h'      libgtest-dev; \
 	need 'command -v gdb'                          gdb; \
 	need 'command -v strace'                       strace; \
+	need 'command -v valgrind'                     valgrind; \
 	need 'command -v go || test -x /usr/lib/go-1.19/bin/go' golang-go; \
 	need '$(GO) version | grep -q "go1\.19"'       golang-1.19-go; \
 	$(if $(WANT_BENCH),need 'test -f /usr/include/benchmark/benchmark.h' libbenchmark-dev;) \

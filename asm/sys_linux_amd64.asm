@@ -21,11 +21,13 @@
 ; points at our caller's return address throughout.
 ;
 ; Names.  Go's names are kept, except where glibc already exports the
-; symbol (exit, read, pipe2): a stub of that name would replace libc's for
-; the whole program.  Those take Go's linker symbol with `·` spelled `_`:
-;   runtime·exit  -> runtime_exit
-;   runtime·read  -> runtime_read
-;   runtime·pipe2 -> runtime_pipe2
+; symbol (exit, read, pipe2, madvise): a stub of that name would replace
+; libc's for the whole program.  Those take Go's linker symbol with `·`
+; spelled `_`:
+;   runtime·exit    -> runtime_exit
+;   runtime·read    -> runtime_read
+;   runtime·pipe2   -> runtime_pipe2
+;   runtime·madvise -> runtime_madvise
 ; The C++ declarations are in include/runtime/sys_linux_amd64.h.
 ;
 ; int32 arguments.  Go loads each with MOVL, and a 32-bit move clears the
@@ -51,6 +53,7 @@ SYS_close               equ 3
 SYS_mmap                equ 9
 SYS_munmap              equ 11
 SYS_sched_yield         equ 24
+SYS_madvise             equ 28
 SYS_fcntl               equ 72
 SYS_futex               equ 202
 SYS_epoll_create        equ 213
@@ -228,6 +231,21 @@ sysMunmap:
         mov     dword [abs 0xf1], 0xf1             ; sys_linux_amd64.s:524  crash
 .ok:
         ret                                     ; sys_linux_amd64.s:525
+.end:
+
+; int32_t runtime_madvise(void *addr, uintptr_t n, int32_t flags);  Go's `madvise`
+; Go: sys_linux_amd64.s:540  (TEXT runtime·madvise)
+;   addr+0(FP) -> rdi   n+8(FP) -> rsi   flags+16(FP) -> edx, zero-extended
+; Advice about a range of memory; the runtime asks for no transparent huge
+; pages on its stack spans.  Returns 0 or -errno.  rcx, r11 clobbered.
+global runtime_madvise:function (runtime_madvise.end - runtime_madvise)
+runtime_madvise:
+                                                ; sys_linux_amd64.s:541-542  addr, n: already in rdi, rsi
+        mov     edx, edx                        ; sys_linux_amd64.s:543  flags, MOVL
+        mov     eax, SYS_madvise                ; sys_linux_amd64.s:544
+        syscall                                 ; sys_linux_amd64.s:545
+                                                ; sys_linux_amd64.s:546  result: already in eax
+        ret                                     ; sys_linux_amd64.s:547
 .end:
 
 ; void osyield(void);

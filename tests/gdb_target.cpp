@@ -9,7 +9,6 @@
 #include <atomic>
 #include <initializer_list>
 
-#include "net/waitgroup.h"
 #include "runtime/netpoll.h"
 
 namespace rt = runtime;

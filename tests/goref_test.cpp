@@ -28,8 +28,7 @@ std::vector<goref::File> our_files() { return goref::load_sources(PROJECT_ROOT);
 
 TEST(GoRef, EveryReferencePointsAtCodeInsideTheFunctionItRebuilds) {
   std::string root = goref::goroot119();
-  if (root.empty())
-    GTEST_SKIP() << "no Go 1.19 GOROOT here (" << goref::goroot() << "): cannot check";
+  if (root.empty()) GTEST_SKIP() << goref::find_goroot().problem();
   auto refs = goref::scan(our_files());
   ASSERT_GT(refs.size(), 300u) << "the scan found suspiciously few references";
   auto problems = goref::check(refs, root);
@@ -44,8 +43,13 @@ TEST(GoRef, EveryReferencePointsAtCodeInsideTheFunctionItRebuilds) {
 TEST(GoRef, CheckCatchesAWrongLineNumber) {
   std::string root = goref::goroot119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
-  goref::Ref good{
-      "src/runtime/netpoll_epoll.cpp", 1, "netpollinit", true, "netpoll_epoll.go", 33, 33};
+  goref::Ref good;
+  good.file = "src/runtime/netpoll_epoll.cpp";
+  good.line = 1;
+  good.func = "netpollinit";
+  good.in_body = true;
+  good.gofile = "netpoll_epoll.go";
+  good.first = good.last = 33;
   good.text = "  epfd = epollcreate1(EPOLL_CLOEXEC_);  // netpoll_epoll.go:33";
   EXPECT_TRUE(goref::check({good}, root).empty())
       << "netpoll_epoll.go:33 is netpollinit's first line";

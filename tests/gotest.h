@@ -32,15 +32,23 @@ inline void park() {
   runtime::gopark([](runtime::g*, void*) { return true; }, nullptr, runtime::waitReason::zero);
 }
 
-// Count the goroutines, other than the caller, that are parked in
-// netpollblock (waiting for I/O).
-inline int parked_on_io() {
+// Count the goroutines, other than the caller, that are parked for this
+// reason: IOWait in netpollblock, Semacquire on a semaphore (fdMutex,
+// WaitGroup, Close), Sleep in timeSleep.
+inline int parked(runtime::waitReason why) {
   int n = 0;
   for (runtime::g* gp = runtime::allgs(); gp; gp = gp->alllink)
-    if (gp->atomicstatus.load() == runtime::Gwaiting &&
-        gp->waitreason == runtime::waitReason::IOWait)
-      n++;
+    if (gp->atomicstatus.load() == runtime::Gwaiting && gp->waitreason == why) n++;
   return n;
+}
+inline int parked_on_io() { return parked(runtime::waitReason::IOWait); }
+
+// Let other goroutines run until cond() holds.  Not a sleep: every round
+// gives the scheduler to whoever is runnable, and cond reads the state the
+// test waits for.
+template <class F>
+void until(F cond) {
+  while (!cond()) runtime::Gosched();
 }
 
 }  // namespace gotest

@@ -1,87 +1,117 @@
-// The net layer on the runtime, end to end: goroutines that read an empty
-// socket park on its pollDesc and are woken by netpoll; deadlines, closes,
-// resets and a full descriptor table come back as errors, not crashes.
+// The layers above the runtime, end to end: internal/poll's FD and fdMutex,
+// sync.WaitGroup and the small net package.  Goroutines that read an empty
+// socket park on its pollDesc and are woken by netpoll; two goroutines on
+// one FD, Close racing every operation, deadlines, resets, a full
+// descriptor table come back as Go gives them, not as crashes or hangs.
 #include "net/net.h"
 
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstring>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "gotest.h"
-#include "net/waitgroup.h"
+#include "internal/poll/hook.h"
 #include "runtime/netpoll.h"
+#include "sync/waitgroup.h"
 #include "testutil.h"
+
+namespace poll = internal::poll;
+using runtime::waitReason;
 
 namespace {
 
-// Raise the soft descriptor limit to the hard one for tests with many
-// connections (CI may start us at 1024).
-void raise_nofile(rlim_t want) {
-  rlimit rl{};
-  getrlimit(RLIMIT_NOFILE, &rl);
-  if (rl.rlim_cur < want) {
-    rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
-    setrlimit(RLIMIT_NOFILE, &rl);
+sync_::WaitGroup* g_handlers;
+void echo(net::netFD* c) {
+  char buf[512];
+  for (;;) {
+    auto [n, err] = c->Read(buf, sizeof buf);
+    if (err != 0 || c->Write(buf, static_cast<size_t>(n)).err != 0) break;
   }
+  c->Close();
+  net::Free(c);
+  if (g_handlers) g_handlers->Done();
 }
 
-void echo(net::FD* c, net::WaitGroup* wg) {
-  char buf[512];
-  ssize_t n;
-  while ((n = net::Read(c, buf, sizeof buf)) > 0) net::Write(c, buf, static_cast<size_t>(n));
-  net::Close(c);
-  wg->Done();
+// A listener, a client connection to it and the server's end of it.
+struct Pair {
+  net::netFD *ln = nullptr, *c = nullptr, *s = nullptr;
+  explicit Pair(bool accept = true) {
+    EXPECT_EQ(net::Listen(0, &ln), 0);
+    EXPECT_EQ(net::Dial(net::Port(ln), &c), 0);
+    if (accept) {
+      EXPECT_EQ(net::Accept(ln, &s), 0);
+    }
+  }
+  ~Pair() {
+    for (net::netFD* fd : {s, c, ln}) {
+      if (fd == nullptr) continue;
+      fd->Close();
+      net::Free(fd);
+    }
+  }
+};
+
+// Fill c's send buffer (and the peer's receive buffer) until a write would
+// have to wait.
+void fill(net::netFD* c) {
+  int small = 4096;
+  ::setsockopt(c->pfd.Sysfd, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+  static char junk[65536];
+  while (::send(c->pfd.Sysfd, junk, sizeof junk, MSG_DONTWAIT) > 0) {
+  }
 }
 
 }  // namespace
 
 TEST(Net, ThousandGoroutinesEchoAndNoneIsLeftParked) {
   constexpr int kConns = 1000;
-  raise_nofile(4 * kConns + 64);
+  testutil::raise_nofile(4 * kConns + 64);
   std::atomic<int> ok{0};
   int32_t left = gotest::go([&] {
-    net::FD* ln;
+    net::netFD* ln;
     ASSERT_EQ(net::Listen(0, &ln), 0);
     int port = net::Port(ln);
-    net::WaitGroup handlers, clients;
+    sync_::WaitGroup handlers, clients;
+    g_handlers = &handlers;
     handlers.Add(1);
     gotest::spawn([&] {
-      net::FD* c;
-      while (net::Accept(ln, &c) == 0) {
-        handlers.Add(1);
-        gotest::spawn([c, &handlers] { echo(c, &handlers); });
-      }
+      net::Serve(ln, echo, &handlers);
       handlers.Done();
     });
     clients.Add(kConns);
     for (int i = 0; i < kConns; i++) {
       gotest::spawn([&, i] {
-        net::FD* c;
+        net::netFD* c;
         if (net::Dial(port, &c) == 0) {
           std::string msg = "message " + std::to_string(i);
           char got[64] = {};
-          net::Write(c, msg.data(), msg.size());
+          c->Write(msg.data(), msg.size());
           size_t n = 0;
           while (n < msg.size()) {
-            ssize_t r = net::Read(c, got + n, msg.size() - n);
-            if (r <= 0) break;
+            auto [r, err] = c->Read(got + n, msg.size() - n);
+            if (err != 0) break;
             n += static_cast<size_t>(r);
           }
           if (msg == std::string(got, n)) ok++;
-          net::Close(c);
+          c->Close();
+          net::Free(c);
         }
         clients.Done();
       });
     }
     clients.Wait();
-    net::Close(ln);
+    ln->Close();
     handlers.Wait();
+    net::Free(ln);
+    g_handlers = nullptr;
   });
   EXPECT_EQ(ok.load(), kConns) << "every echo came back whole";
   EXPECT_EQ(left, 0) << "goroutines still alive after main returned";
@@ -89,93 +119,297 @@ TEST(Net, ThousandGoroutinesEchoAndNoneIsLeftParked) {
 }
 
 TEST(Net, ReadDeadlineWakesTheReaderWithTimeout) {
-  ssize_t got = 0;
+  int got = 0;
   gotest::go([&] {
-    net::FD *ln, *c;
-    ASSERT_EQ(net::Listen(0, &ln), 0);
-    ASSERT_EQ(net::Dial(net::Port(ln), &c), 0);
-    net::SetReadDeadline(c, 30 * 1000 * 1000);
+    Pair p(false);
+    p.c->SetReadDeadline(runtime::nanotime() + 30 * 1000 * 1000);
     char b;
-    got = net::Read(c, &b, 1);  // nobody writes
-    net::Close(c);
-    net::Close(ln);
+    got = p.c->Read(&b, 1).err;  // nobody writes
   });
   EXPECT_EQ(got, net::ErrDeadlineExceeded);
 }
 
-TEST(Net, CloseWakesAParkedReaderWithNetClosing) {
-  std::atomic<ssize_t> got{0};
+// A writer that finds the socket's buffer full must park until EPOLLOUT,
+// not hand EAGAIN back to its caller: the whole of a large write arrives.
+TEST(Net, WriteOfMoreThanTheBuffersHoldParksUntilThePeerReads) {
+  constexpr size_t kBytes = 4 << 20;
+  std::atomic<size_t> wrote{0}, read{0};
+  std::atomic<int> write_err{1};
   gotest::go([&] {
-    net::FD *ln, *c;
-    ASSERT_EQ(net::Listen(0, &ln), 0);
-    ASSERT_EQ(net::Dial(net::Port(ln), &c), 0);
-    net::WaitGroup wg;
+    Pair p;
+    sync_::WaitGroup wg;
+    wg.Add(1);
+    gotest::spawn([&] {
+      std::vector<char> big(kBytes, 'x');
+      auto [n, err] = p.c->Write(big.data(), big.size());
+      wrote = static_cast<size_t>(n);
+      write_err = err;
+      wg.Done();
+    });
+    gotest::until([] { return gotest::parked_on_io() == 1; });  // the writer waits for space
+    char buf[65536];
+    while (read < kBytes) {
+      auto [n, err] = p.s->Read(buf, sizeof buf);
+      if (err != 0) break;
+      read += static_cast<size_t>(n);
+    }
+    wg.Wait();
+  });
+  EXPECT_EQ(write_err.load(), 0);
+  EXPECT_EQ(wrote.load(), kBytes);
+  EXPECT_EQ(read.load(), kBytes);
+}
+
+// netpollcheckerr's write half: a writer parked on a full buffer is woken
+// by its write deadline with a timeout.
+TEST(Net, WriteDeadlineWakesAWriterParkedOnAFullBuffer) {
+  std::atomic<int> got{0};
+  gotest::go([&] {
+    Pair p;
+    fill(p.c);
+    p.c->SetWriteDeadline(runtime::nanotime() + 30 * 1000 * 1000);
+    char b[4096] = {};
+    got = p.c->Write(b, sizeof b).err;
+  });
+  EXPECT_EQ(got.load(), net::ErrDeadlineExceeded);
+}
+
+TEST(Net, CloseWakesAParkedReaderWithNetClosing) {
+  std::atomic<int> got{0};
+  gotest::go([&] {
+    Pair p(false);
+    sync_::WaitGroup wg;
     wg.Add(1);
     gotest::spawn([&] {
       char b;
-      got = net::Read(c, &b, 1);
+      got = p.c->Read(&b, 1).err;
       wg.Done();
     });
-    while (gotest::parked_on_io() == 0) runtime::Gosched();
-    net::Close(c);
+    gotest::until([] { return gotest::parked_on_io() == 1; });
+    p.c->Close();
     wg.Wait();
-    net::Close(ln);
   });
   EXPECT_EQ(got.load(), net::ErrNetClosing);
 }
 
-TEST(Net, PeerResetWakesTheReaderWithECONNRESET) {
-  std::atomic<ssize_t> got{0};
+// Two goroutines reading one silent connection: the first parks on the
+// pollDesc, the second on the fdMutex's read semaphore.  Close wakes both,
+// and both see "use of closed network connection".
+TEST(Net, TwoReadersOfOneConnBothGetNetClosingOnClose) {
+  std::atomic<int> errs[2] = {{0}, {0}};
+  std::atomic<int> io{-1}, sema{-1};
   gotest::go([&] {
-    net::FD *ln, *c, *s;
+    Pair p(false);
+    sync_::WaitGroup wg;
+    wg.Add(2);
+    for (int i = 0; i < 2; i++)
+      gotest::spawn([&, i] {
+        char b;
+        errs[i] = p.c->Read(&b, 1).err;
+        wg.Done();
+      });
+    gotest::until([] {
+      return gotest::parked(waitReason::IOWait) == 1 && gotest::parked(waitReason::Semacquire) == 1;
+    });
+    io = gotest::parked(waitReason::IOWait);
+    sema = gotest::parked(waitReason::Semacquire);
+    p.c->Close();
+    wg.Wait();
+  });
+  EXPECT_EQ(io.load(), 1) << "one reader waits for data";
+  EXPECT_EQ(sema.load(), 1) << "the other waits for the read lock";
+  EXPECT_EQ(errs[0].load(), net::ErrNetClosing);
+  EXPECT_EQ(errs[1].load(), net::ErrNetClosing);
+}
+
+// The same for Accept, a read on a listener.
+TEST(Net, TwoAcceptersOfOneListenerBothGetNetClosingOnClose) {
+  std::atomic<int> errs[2] = {{0}, {0}};
+  gotest::go([&] {
+    net::netFD* ln;
     ASSERT_EQ(net::Listen(0, &ln), 0);
-    ASSERT_EQ(net::Dial(net::Port(ln), &c), 0);
-    ASSERT_EQ(net::Accept(ln, &s), 0);
-    net::WaitGroup wg;
+    sync_::WaitGroup wg;
+    wg.Add(2);
+    for (int i = 0; i < 2; i++)
+      gotest::spawn([&, i] {
+        net::netFD* c;
+        errs[i] = net::Accept(ln, &c);
+        wg.Done();
+      });
+    gotest::until(
+        [] { return gotest::parked_on_io() + gotest::parked(waitReason::Semacquire) == 2; });
+    ln->Close();
+    wg.Wait();
+    net::Free(ln);
+  });
+  EXPECT_EQ(errs[0].load(), net::ErrNetClosing);
+  EXPECT_EQ(errs[1].load(), net::ErrNetClosing);
+}
+
+// Two readers, data arrives: the read lock passes from one to the other,
+// each gets its byte.
+TEST(Net, TwoReadersEachGetOneByteInTurn) {
+  std::atomic<int> got{0};
+  gotest::go([&] {
+    Pair p;
+    sync_::WaitGroup wg;
+    wg.Add(2);
+    for (int i = 0; i < 2; i++)
+      gotest::spawn([&] {
+        char b;
+        if (p.c->Read(&b, 1).n == 1) got++;
+        wg.Done();
+      });
+    gotest::until([] { return gotest::parked_on_io() == 1; });
+    p.s->Write("a", 1);
+    gotest::until(
+        [] { return gotest::parked_on_io() == 1 && gotest::parked(waitReason::Semacquire) == 0; });
+    p.s->Write("b", 1);
+    wg.Wait();
+  });
+  EXPECT_EQ(got.load(), 2);
+}
+
+// After Close, every operation finds the FD closed (not freed).
+TEST(Net, EveryOperationAfterCloseGivesNetClosing) {
+  int close2 = 0, read = 0, write = 0, deadline = 0, accept = 0;
+  gotest::go([&] {
+    Pair p;
+    ASSERT_EQ(p.c->Close(), 0);
+    close2 = p.c->Close();
+    char b = 0;
+    read = p.c->Read(&b, 1).err;
+    write = p.c->Write(&b, 1).err;
+    deadline = p.c->SetReadDeadline(runtime::nanotime() + 1000000);
+    ASSERT_EQ(p.ln->Close(), 0);
+    net::netFD* x;
+    accept = net::Accept(p.ln, &x);
+  });
+  EXPECT_EQ(close2, net::ErrNetClosing);
+  EXPECT_EQ(read, net::ErrNetClosing);
+  EXPECT_EQ(write, net::ErrNetClosing);
+  EXPECT_EQ(deadline, net::ErrNetClosing);
+  EXPECT_EQ(accept, net::ErrNetClosing);
+}
+
+// Close racing Read is how a Go program cancels a read.  Whatever the
+// interleaving (the reader not started yet, parked, or in between), the
+// read ends with ErrNetClosing, the descriptor is closed exactly once, and
+// Close returns only once it has been (the last operation out closes it).
+TEST(Net, CloseRacingReadsAndDeadlinesClosesTheDescriptorExactlyOnce) {
+  static std::atomic<int> closes{0};
+  closes = 0;
+  auto saved = poll::CloseFunc;
+  poll::CloseFunc = [](int fd) {
+    closes++;
+    return ::close(fd) < 0 ? -errno : 0;
+  };
+  constexpr int kRounds = 200;
+  std::atomic<int> bad{0}, returned_open{0};
+  gotest::go(
+      [&] {
+        net::netFD* ln;
+        ASSERT_EQ(net::Listen(0, &ln), 0);
+        for (int r = 0; r < kRounds; r++) {
+          net::netFD* c;
+          ASSERT_EQ(net::Dial(net::Port(ln), &c), 0);
+          sync_::WaitGroup wg;
+          wg.Add(3);
+          gotest::spawn([&] {
+            char b;
+            if (c->Read(&b, 1).err != net::ErrNetClosing) bad++;
+            wg.Done();
+          });
+          gotest::spawn([&] {
+            for (int i = 0; i < 20; i++) {
+              int err = c->SetReadDeadline(runtime::nanotime() + 1000000000);
+              if (err != 0 && err != net::ErrNetClosing) bad++;
+            }
+            wg.Done();
+          });
+          gotest::spawn([&] {
+            if (r % 2) runtime::Gosched();
+            if (c->Close() != 0) bad++;
+            if (c->pfd.Sysfd != -1) returned_open++;  // destroy has not run
+            wg.Done();
+          });
+          wg.Wait();
+          net::Free(c);
+        }
+        ln->Close();
+        net::Free(ln);
+      },
+      2);
+  poll::CloseFunc = saved;
+  EXPECT_EQ(bad.load(), 0) << "an operation saw something other than ErrNetClosing";
+  EXPECT_EQ(returned_open.load(), 0) << "Close returned before the descriptor was closed";
+  // Each connection's descriptor and the listener's; the accepted halves
+  // were never accepted.
+  EXPECT_EQ(closes.load(), kRounds + 1) << "each descriptor closed exactly once";
+}
+
+TEST(Net, PeerResetWakesTheReaderWithECONNRESET) {
+  std::atomic<int> got{0};
+  gotest::go([&] {
+    Pair p;
+    sync_::WaitGroup wg;
     wg.Add(1);
     gotest::spawn([&] {
       char b;
-      got = net::Read(s, &b, 1);
+      got = p.s->Read(&b, 1).err;
       wg.Done();
     });
-    while (gotest::parked_on_io() == 0) runtime::Gosched();
+    gotest::until([] { return gotest::parked_on_io() == 1; });
     linger lg{1, 0};  // close with linger 0: the kernel sends RST
-    ::setsockopt(c->sysfd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-    net::Close(c);
+    ::setsockopt(p.c->pfd.Sysfd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    p.c->Close();
     wg.Wait();
-    net::Close(s);
-    net::Close(ln);
   });
   EXPECT_EQ(got.load(), -ECONNRESET);
 }
 
 TEST(Net, PeerCloseGivesEndOfFile) {
-  ssize_t got = -1;
+  int got = 0;
   gotest::go([&] {
-    net::FD *ln, *c, *s;
-    ASSERT_EQ(net::Listen(0, &ln), 0);
-    ASSERT_EQ(net::Dial(net::Port(ln), &c), 0);
-    ASSERT_EQ(net::Accept(ln, &s), 0);
-    net::Close(c);
+    Pair p;
+    p.c->Close();
     char b;
-    got = net::Read(s, &b, 1);
-    net::Close(s);
-    net::Close(ln);
+    got = p.s->Read(&b, 1).err;
   });
-  EXPECT_EQ(got, 0);
+  EXPECT_EQ(got, net::EOF_);
 }
 
 TEST(Net, DialToAClosedPortFailsWithECONNREFUSED) {
   int err = 0;
   gotest::go([&] {
-    net::FD* ln;
+    net::netFD* ln;
     ASSERT_EQ(net::Listen(0, &ln), 0);
     int port = net::Port(ln);
-    net::Close(ln);  // nobody listens there now
-    net::FD* c;
+    ln->Close();  // nobody listens there now
+    net::Free(ln);
+    net::netFD* c;
     err = net::Dial(port, &c);
   });
   EXPECT_EQ(err, -ECONNREFUSED);
+}
+
+// A deadline so far ahead that now + it overflows: Go wraps and then takes
+// the largest deadline there is (netpoll.go:336-340); in C++ the addition
+// must not overflow at all (UndefinedBehaviorSanitizer checks).
+TEST(Net, FarFutureDeadlineIsNoTimeout) {
+  int err = -1;
+  int64_t rd = 0;
+  gotest::go([&] {
+    Pair p;
+    runtime::poll_runtime_pollSetDeadline(p.c->pfd.pd.runtimeCtx, INT64_MAX, 'r');
+    rd = p.c->pfd.pd.runtimeCtx->rd;
+    p.c->SetReadDeadline(INT64_MAX);
+    gotest::spawn([&] { p.s->Write("x", 1); });
+    char b;
+    err = p.c->Read(&b, 1).err;
+  });
+  EXPECT_EQ(rd, INT64_MAX);
+  EXPECT_EQ(err, 0) << "the data came; no timeout";
 }
 
 TEST(Net, FullDescriptorTableGivesEMFILEFromAcceptAndDial) {
@@ -185,18 +419,18 @@ TEST(Net, FullDescriptorTableGivesEMFILEFromAcceptAndDial) {
     int accept_err = 0, dial_err = 0;
     gotest::go(
         [&] {
-          net::FD *ln, *c;
+          net::netFD *ln, *c;
           if (net::Listen(0, &ln) != 0 || net::Dial(net::Port(ln), &c) != 0) _exit(10);
           // Every slot up to the highest open descriptor is now the limit.
           int highest = testutil::open_null();
           ::close(highest);
-          rlimit rl{static_cast<rlim_t>(highest), static_cast<rlim_t>(highest)};
+          rlimit rl{};
           getrlimit(RLIMIT_NOFILE, &rl);
           rl.rlim_cur = static_cast<rlim_t>(highest);
           setrlimit(RLIMIT_NOFILE, &rl);
-          net::FD* s;
+          net::netFD* s;
           accept_err = net::Accept(ln, &s);  // the connection is queued: accept4 runs
-          net::FD* d;
+          net::netFD* d;
           dial_err = net::Dial(net::Port(ln), &d);
         },
         1);
@@ -206,4 +440,50 @@ TEST(Net, FullDescriptorTableGivesEMFILEFromAcceptAndDial) {
   waitpid(pid, &st, 0);
   ASSERT_TRUE(WIFEXITED(st)) << "the child crashed (signal " << WTERMSIG(st) << ")";
   EXPECT_EQ(WEXITSTATUS(st), 0) << "expected -EMFILE from both Accept and Dial";
+}
+
+// At the descriptor limit, Serve must pause (net/http's back-off), not
+// retry at once: on one M a retry loop would never let the goroutine run
+// that frees a descriptor.  Here accept4 fails with EMFILE until that
+// goroutine has run; with the back-off it runs during the first pause.
+TEST(Net, ServeBacksOffOnEMFILESoOtherGoroutinesRunOnOneM) {
+  static std::atomic<bool> full{true};
+  static std::atomic<int> attempts{0};
+  full = true;
+  attempts = 0;
+  pid_t pid = fork();
+  if (pid == 0) {
+    alarm(20);  // a retry loop on one M never ends: fail, do not hang
+    poll::Accept4Func = [](int s, int flags) {
+      attempts++;
+      if (full) return -EMFILE;
+      int ns = ::accept4(s, nullptr, nullptr, flags);
+      return ns < 0 ? -errno : ns;
+    };
+    bool served = false;
+    gotest::go(
+        [&] {
+          net::netFD *ln, *c;
+          if (net::Listen(0, &ln) != 0 || net::Dial(net::Port(ln), &c) != 0) _exit(10);
+          sync_::WaitGroup conns;
+          g_handlers = &conns;
+          gotest::spawn([&] { net::Serve(ln, echo, &conns); });
+          // Runs only if Serve lets go of the M.
+          gotest::spawn([&] { full = false; });
+          c->Write("ping", 4);
+          char got[4];
+          served = c->Read(got, 4).n == 4;
+          c->Close();
+          ln->Close();
+          conns.Wait();
+        },
+        1);
+    // One failed attempt, the pause, then the accept that works.
+    _exit(served && attempts.load() <= 3 ? 0 : 1 + attempts.load() % 100);
+  }
+  int st = 0;
+  waitpid(pid, &st, 0);
+  ASSERT_TRUE(WIFEXITED(st)) << "the child was killed (signal " << WTERMSIG(st)
+                             << "): Serve kept the only M";
+  EXPECT_EQ(WEXITSTATUS(st), 0);
 }

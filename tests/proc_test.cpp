@@ -6,11 +6,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "gotest.h"
 #include "runtime/netpoll.h"
+#include "sync/waitgroup.h"
 #include "testutil.h"
 
 namespace rt = runtime;
@@ -164,8 +168,65 @@ TEST(ProcDeathTest, NewStackIsAlignedForSseCode) {
       testing::ExitedWithCode(0), "");
 }
 
-TEST(ProcDeathTest, StackOverflowHitsTheGuardPage) {
-  EXPECT_DEATH(gotest::go([] { deep(1 << 30); }, 1), "");
+// Go's prologue check, ours at every function's entry (src/runtime/
+// stack.cpp): a goroutine that recurses past its stack dies with Go's
+// message, not a fault in its neighbour's memory.
+TEST(ProcDeathTest, StackOverflowIsCaughtWithGosMessage) {
+  EXPECT_EXIT(gotest::go([] { deep(1 << 30); }, 1), testing::ExitedWithCode(2),
+              "runtime: goroutine stack exceeds [0-9]+-byte limit\n"
+              "runtime: sp=0x[0-9a-f]+ stack=\\[0x[0-9a-f]+, 0x[0-9a-f]+\\]\n"
+              "fatal error: stack overflow");
+}
+
+// A stack per mapping (two, with a guard page) stops at about 32,700
+// goroutines: the kernel allows a process 65,530 mappings.  Stacks come
+// from spans, so 70,000 parked goroutines take a few hundred mappings.
+TEST(Proc, SeventyThousandParkedGoroutinesTakeAFewHundredMappings) {
+  constexpr int kParked = 70000;
+  std::atomic<int> started{0};
+  int maps = 0;
+  int32_t left = gotest::go(
+      [&] {
+        std::vector<runtime::g*> gs;
+        gs.reserve(kParked);
+        sync_::WaitGroup done;
+        done.Add(kParked);
+        for (int i = 0; i < kParked; i++)
+          gs.push_back(gotest::spawn([&] {
+            started++;
+            gotest::park();
+            done.Done();
+          }));
+        gotest::until([&] { return started.load() == kParked; });
+        std::ifstream in("/proc/self/maps");
+        for (std::string line; std::getline(in, line);) maps++;
+        for (runtime::g* gp : gs) {
+          gotest::until([gp] { return gp->atomicstatus.load() == runtime::Gwaiting; });
+          runtime::goready(gp);
+        }
+        done.Wait();
+      },
+      2);
+  EXPECT_EQ(left, 0);
+  EXPECT_LT(maps, 2000) << "mappings while " << kParked << " goroutines were parked";
+}
+
+// ThreadSanitizer follows each goroutine as a fiber.  A g that is reused
+// must start with a fresh one, or its fiber keeps the frames of every life
+// before it and TSan gives up after about 32,800 (run under TSan in CI).
+TEST(Proc, FortyThousandLifetimesOfOneGoroutineSlot) {
+  int n = 0;
+  gotest::go(
+      [&] {
+        for (int i = 0; i < 40000; i++) {
+          std::atomic<bool> ran{false};
+          gotest::spawn([&] { ran = true; });
+          gotest::until([&] { return ran.load() && runtime::sched.ngsys.load() == 0; });
+          n++;
+        }
+      },
+      1);
+  EXPECT_EQ(n, 40000);
 }
 
 // --- proc.go:3078 wakeNetPoller ---

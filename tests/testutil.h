@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include <iterator>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "runtime/sys_linux_amd64.h"
 
@@ -105,6 +107,27 @@ inline std::string build_dir() {
   std::string self(buf, n > 0 ? static_cast<size_t>(n) : 0);
   std::string dir = self.substr(0, self.rfind('/'));  // .../build/tests
   return dir.substr(0, dir.rfind('/'));               // .../build
+}
+
+// Raise the soft descriptor limit towards want (never past the hard
+// limit), for tests with many connections: CI may start us at 1024.
+inline void raise_nofile(rlim_t want) {
+  rlimit rl{};
+  getrlimit(RLIMIT_NOFILE, &rl);
+  if (rl.rlim_cur < want) {
+    rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+// Every directory of ours that holds code, relative to the project root.
+inline const std::vector<std::string>& code_dirs() {
+  static const std::vector<std::string> dirs = {
+      "asm",          "include/internal/poll", "include/net", "include/runtime",
+      "include/sync", "include/tools",         "src/cmd",     "src/internal/poll",
+      "src/net",      "src/runtime",           "src/sync",    "src/tools",
+      "tests",        "tests/bench",           "tests/go",    "notes/gdb"};
+  return dirs;
 }
 
 inline std::string errname(int e) {

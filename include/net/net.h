@@ -1,54 +1,71 @@
 // net.h - a small net package for the demo and the tests: TCP on loopback,
-// in the manner of Go's net and internal/poll packages.  Not a twin of any
-// one Go file: it is the caller the runtime's netpoller exists for.  Every
-// operation tries the system call first; on EAGAIN it parks the goroutine
-// in poll_runtime_pollWait and tries again when woken (internal/poll's
-// fd_unix.go).  Call these from goroutines only.
+// over internal/poll (include/internal/poll/fd.h).  netFD and its methods
+// are twins of Go 1.19.8's net/fd_posix.go and net/fd_unix.go
+// (src/net/fd_posix.cpp, src/net/fd_unix.cpp); Listen, Dial, Serve and Free
+// (src/net/net.cpp) are ours, the few lines a TCP client and server need
+// where Go's net spreads the same over dozens of files.  Call these from
+// goroutines only.
 //
-// The sockets themselves are made and used with libc's wrappers: in Go this
-// layer goes through the syscall package, not the runtime's stubs.
+// Results and errors are internal/poll's: `auto [n, err] = c->Read(p, len)`,
+// err 0 for nil, a negative errno, or one of poll's named errors; EOF_ at
+// the end of a stream.  Deadlines are times on runtime::nanotime's clock,
+// 0 for none.
 //
-// Errors are returned as negative numbers: -errno from the kernel, or one
-// of internal/poll's own errors below.
+// A netFD is Go's heap object; here its owner frees it with Free once it is
+// closed and no goroutine uses it any more (Go's garbage collector does that
+// for Go).  Close, Read, SetReadDeadline on a closed netFD are fine: they
+// return ErrNetClosing.  Using it after Free is using freed memory.
 #pragma once
 
-#include <sys/types.h>
-
-#include <atomic>
-#include <cstdint>
-
-namespace runtime {
-struct pollDesc;
-}
+#include "internal/poll/fd.h"
+#include "sync/waitgroup.h"
 
 namespace net {
 
-enum : int {
-  ErrNetClosing = -10001,        // internal/poll/fd.go  "use of closed network connection"
-  ErrDeadlineExceeded = -10002,  // internal/poll/fd.go  "i/o timeout"
-  ErrNotPollable = -10003,       // internal/poll/fd.go  "not pollable"
+using internal::poll::EOF_;
+using internal::poll::ErrDeadlineExceeded;
+using internal::poll::ErrNetClosing;
+using internal::poll::ErrNotPollable;
+using internal::poll::Result;
+
+// net/fd_posix.go:17  A network connection or listener.
+struct netFD {
+  internal::poll::FD pfd;    // net/fd_posix.go:18
+  int family = 0;            // net/fd_posix.go:21
+  int sotype = 0;            // net/fd_posix.go:22
+  bool isConnected = false;  // net/fd_posix.go:23
+  const char* net = "tcp";   // net/fd_posix.go:24
+
+  // net/fd_unix.go
+  int init();
+  int connect(const void* ra, unsigned ralen);
+  int accept(netFD** out);
+  // net/fd_posix.go
+  int Close();
+  Result Read(void* p, size_t n);
+  Result Write(const void* p, size_t n);
+  int SetDeadline(int64_t t);
+  int SetReadDeadline(int64_t t);
+  int SetWriteDeadline(int64_t t);
 };
+
+// net/fd_unix.go:26
+netFD* newFD(int sysfd, int family, int sotype, const char* net);
+
+int Listen(int port, netFD** out);   // 127.0.0.1:port; port 0 picks one
+int Dial(int port, netFD** out);     // connect to 127.0.0.1:port
+int Port(netFD* fd);                 // the local port
+int Accept(netFD* ln, netFD** out);  // the next connection on ln
+// Accept connections on ln and run handle(c) in a new goroutine for each,
+// until ln is closed; returns the error that ended it.  A temporary error
+// (a full descriptor table) is retried after a pause that doubles from 5 ms
+// to 1 s, as Go's net/http Server does, instead of spinning.  With conns,
+// conns->Add(1) comes before each goroutine starts (handle calls Done), as
+// Go's server tracks a connection before `go c.serve`.
+int Serve(netFD* ln, void (*handle)(netFD* c), sync_::WaitGroup* conns = nullptr);
+// What Go's garbage collector does: release a netFD nobody uses.
+void Free(netFD* fd);
+// The error's text.
 const char* ErrString(int err);
-
-// internal/poll/fd_unix.go  A descriptor with its pollDesc.  refs and
-// closing stand in for Go's fdMutex: a Close while a Read is parked wakes
-// the reader, and the descriptor is really closed by whoever leaves last.
-struct FD {
-  int sysfd;
-  runtime::pollDesc* pd;
-  std::atomic<int32_t> refs{1};  // 1: open; +1 for each operation in progress
-  std::atomic<bool> closing{false};
-};
-
-int Listen(int port, FD** out);  // 127.0.0.1:port; port 0 picks one
-int Port(FD* fd);                // the local port
-int Accept(FD* ln, FD** out);
-int Dial(int port, FD** out);  // connect to 127.0.0.1:port
-ssize_t Read(FD* fd, void* p, size_t n);
-ssize_t Write(FD* fd, const void* p, size_t n);  // all of p, or an error
-int Close(FD* fd);
-// Go's SetReadDeadline with a duration: ns > 0 from now, 0 none, < 0
-// already expired.
-int SetReadDeadline(FD* fd, int64_t ns);
 
 }  // namespace net

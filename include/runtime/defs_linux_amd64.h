@@ -17,6 +17,8 @@ constexpr int32_t EINTR_ = 0x4;   // defs_linux_amd64.go:9
 constexpr int32_t EAGAIN_ = 0xb;  // defs_linux_amd64.go:10
 constexpr int32_t ENOMEM_ = 0xc;  // defs_linux_amd64.go:11
 
+constexpr int32_t MADV_NOHUGEPAGE_ = 0xf;  // defs_linux_amd64.go:25
+
 constexpr uint32_t EPOLLIN_ = 0x1;           // defs_linux_amd64.go:92
 constexpr uint32_t EPOLLOUT_ = 0x4;          // defs_linux_amd64.go:93
 constexpr uint32_t EPOLLERR_ = 0x8;          // defs_linux_amd64.go:94

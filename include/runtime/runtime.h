@@ -38,14 +38,6 @@ int32_t write(uintptr_t fd, const void* p, int32_t n);
 
 // --- time.go (src/runtime/time.cpp), simplified: one heap for the whole process,
 // under one lock, run by whichever M looks for work (Go keeps a heap per P).
-struct timer {
-  int64_t when = 0;                               // time.go:29
-  int64_t period = 0;                             // time.go:30  (always 0 here)
-  void (*f)(void* arg, uintptr_t seq) = nullptr;  // time.go:31
-  void* arg = nullptr;                            // time.go:32
-  uintptr_t seq = 0;                              // time.go:33
-  int32_t index = -1;                             // its place in the heap, -1 if none
-};
 void addtimer(timer* t);
 bool deltimer(timer* t);
 bool modtimer(timer* t, int64_t when, int64_t period, void (*f)(void*, uintptr_t), void* arg,
@@ -57,11 +49,26 @@ int64_t checkTimers(int64_t now);
 int64_t nextTimerWhen();
 // Timers that are still pending (for tests).
 int32_t ntimers();
+// time.go:178  Go's time.Sleep: park the calling goroutine for ns.
+void timeSleep(int64_t ns);
+
+// --- stack.go (src/runtime/stack.cpp) ---
+// A stack of n bytes, [*lo, *hi), from a span of them; never freed.
+void stackalloc(uintptr_t n, uintptr_t* lo, uintptr_t* hi);
+
+// --- sema.go (src/runtime/sema.cpp) ---
+// Take one unit of *addr, parking the goroutine until there is one.
+void sync_runtime_Semacquire(std::atomic<uint32_t>* addr);
+void poll_runtime_Semacquire(std::atomic<uint32_t>* addr);
+// Add one unit and ready one waiter; handoff gives it the unit directly.
+void sync_runtime_Semrelease(std::atomic<uint32_t>* addr, bool handoff);
+void poll_runtime_Semrelease(std::atomic<uint32_t>* addr);
 
 // --- proc.go (src/runtime/proc.cpp) ---
 g* getg();  // the running g, or nullptr on an M's own stack (g0)
 m* getm();
 void gopark(bool (*unlockf)(g*, void*), void* lock, waitReason reason);
+void goparkunlock(mutex* lock, waitReason reason);
 void goready(g* gp);
 void Gosched();
 void casgstatus(g* gp, uint32_t oldval, uint32_t newval);

@@ -6,8 +6,10 @@
 //  - No P.  Go's Ms run goroutines only while holding a P (a slot of
 //    GOMAXPROCS); here every M may run goroutines, and all share one run
 //    queue (Go's sched.runq, the global queue).  No work stealing.
-//  - A g's stack is fixed (256 KiB, mmap'd, with a guard page); Go's start
-//    at 2 KiB (_StackMin) and grow by copying.
+//  - A g's stack is fixed (256 KiB of address space, of which only the
+//    pages it touches are memory), carved from large mappings; Go's start at
+//    2 KiB (_StackMin) and grow by copying.  Overflow is caught at function
+//    entry against stackguard0, as Go's prologue does (src/runtime/stack.cpp).
 //  - A g runs a C function with one argument instead of a Go closure.
 #pragma once
 
@@ -50,14 +52,43 @@ enum : uint32_t {
 // runtime2.go:1036  Why a g is waiting; Go keeps many more.
 enum class waitReason : uint8_t {
   zero,
-  IOWait,  // runtime2.go:1041, "IO wait": parked in netpollblock
+  IOWait,      // runtime2.go:1041, "IO wait": parked in netpollblock
+  Semacquire,  // runtime2.go:1057, "semacquire": fdMutex, WaitGroup, Close
+  Sleep,       // runtime2.go:1058, "sleep": time.Sleep
 };
 
 struct m;
+struct g;
+
+// time.go:18  A runtime timer: f(arg, seq) runs on an M at `when`.
+struct timer {
+  int64_t when = 0;                               // time.go:29
+  int64_t period = 0;                             // time.go:30  (always 0 here)
+  void (*f)(void* arg, uintptr_t seq) = nullptr;  // time.go:31
+  void* arg = nullptr;                            // time.go:32
+  uintptr_t seq = 0;                              // time.go:33
+  int64_t nextwhen = 0;                           // time.go:36  when to set when, for timeSleep
+  int32_t index = -1;                             // its place in the heap, -1 if none
+};
+
+// runtime2.go:348  A g waiting on something: here, on a semaphore
+// (sema.go).  Go allocates sudogs from a per-P cache (acquireSudog),
+// because a sudog must not live on a stack that moves; ours do not move,
+// so a waiter's sudog lives in its own frame in semacquire1.
+struct sudog {
+  g* gp;            // runtime2.go:353  (Go's `g`)
+  sudog* next;      // runtime2.go:355
+  sudog* prev;      // runtime2.go:356
+  void* elem;       // runtime2.go:357  the semaphore's address
+  uint32_t ticket;  // runtime2.go:366  set by a handoff
+  sudog* waitlink;  // runtime2.go:379  next waiter on the same address
+  sudog* waittail;  // runtime2.go:380  last waiter on the same address
+};
 
 // runtime2.go:407  A goroutine.
 struct g {
   uintptr_t stack_lo, stack_hi;               // runtime2.go:415  [lo, hi) usable stack
+  uintptr_t stackguard0;                      // runtime2.go:416  sp below this: overflow
   gobuf sched;                                // runtime2.go:422  where it resumes
   m* mp;                                      // the M running it, while running
   std::atomic<uint32_t> atomicstatus{Gidle};  // runtime2.go:438
@@ -71,8 +102,11 @@ struct g {
   // also keep the pollDesc fd and mode a g parks on in netpollblock.
   uintptr_t waitfd;
   int32_t waitmode;
-  void* tsan_fiber;  // ThreadSanitizer's handle, in TSan builds only
-  g* alllink;        // every g ever made (Go's allgs)
+  struct timer* timer;      // runtime2.go:489  for timeSleep; Go allocates it on first use,
+  struct timer sleeptimer;  // ours is part of the g
+  void* tsan_fiber;         // ThreadSanitizer's handle, in TSan builds only
+  unsigned valgrind_stack;  // valgrind's id for the stack, when registered
+  g* alllink;               // every g ever made (Go's allgs)
 };
 
 // runtime2.go:526  A machine: an OS thread.

@@ -53,11 +53,28 @@ bool load(const std::string& path, File* out);
 // Every reference in the given files of ours.
 std::vector<Ref> scan(const std::vector<File>& ours);
 
+// Whether Go's function `go` and ours are the same: equal names, or the
+// same method where one of them is written without its receiver type
+// ("pollDesc.publishInfo" and a publishInfo defined inside struct pollDesc).
+bool same_func(const std::string& go, const std::string& ours);
+
+// Where Go's file is: GOROOT/src/runtime/ for a bare name (netpoll.go), or
+// GOROOT/src/ and the path for another package's (internal/poll/fd_mutex.go).
+std::string gosource(const std::string& goroot, const std::string& gofile);
+
 // The Go name a function of ours rebuilds, where the names differ.
 std::vector<std::string> go_names(const std::string& ours);
 
-// GOROOT from `go env GOROOT` (or the Debian path); "" if none.
-std::string goroot();
+// Where Go's source is: $GOROOT when it is set, else `go env GOROOT` of a
+// Go 1.19 toolchain (the go on PATH, or Debian's /usr/lib/go-1.19).
+struct GoRoot {
+  std::string path;             // "" if none was found
+  std::string from;             // how: "$GOROOT" or "`go env GOROOT`"
+  std::string version;          // its VERSION file's first line, "" if none
+  bool ok() const;              // Go 1.19's source is there
+  std::string problem() const;  // what was found, where, and what to install
+};
+GoRoot find_goroot();
 // The Go version string ("go1.19.8"), from GOROOT/VERSION.
 std::string goversion(const std::string& goroot);
 // goroot() if it holds Go 1.19's source, the only one our references name;

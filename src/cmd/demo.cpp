@@ -22,15 +22,15 @@
 #include <thread>
 
 #include "net/net.h"
-#include "net/waitgroup.h"
 #include "runtime/netpoll.h"
+#include "sync/waitgroup.h"
 
 namespace {
 
 constexpr int kClients = 4;
 constexpr int kMessages = 3;
 
-net::WaitGroup servers;  // the listener and its echo goroutines
+sync_::WaitGroup servers;  // the listener and its echo goroutines
 
 void say(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 void say(const char* fmt, ...) {
@@ -44,40 +44,36 @@ void say(const char* fmt, ...) {
   std::fflush(stdout);
 }
 
-void echo(void* arg) {
-  auto* c = static_cast<net::FD*>(arg);
+// One connection: read what comes, write it back, until the client closes.
+void echo(net::netFD* c) {
+  say("echo: serving fd %d", c->pfd.Sysfd);
   char buf[256];
-  ssize_t n;
-  while ((n = net::Read(c, buf, sizeof buf)) > 0) net::Write(c, buf, static_cast<size_t>(n));
-  net::Close(c);
+  for (;;) {
+    auto [n, err] = c->Read(buf, sizeof buf);
+    if (err != 0) break;  // EOF_ when the client closes
+    if (c->Write(buf, static_cast<size_t>(n)).err != 0) break;
+  }
+  c->Close();
+  net::Free(c);
   servers.Done();
 }
 
 void listener(void* arg) {
-  auto* ln = static_cast<net::FD*>(arg);
-  for (;;) {
-    net::FD* c;
-    int err = net::Accept(ln, &c);
-    if (err != 0) {
-      say("listener: accept: %s; stopping", net::ErrString(err));
-      break;
-    }
-    say("listener: accepted fd %d; starting an echo goroutine", c->sysfd);
-    servers.Add(1);
-    runtime::newproc(echo, c);
-  }
+  auto* ln = static_cast<net::netFD*>(arg);
+  int err = net::Serve(ln, echo, &servers);  // a goroutine per connection
+  say("listener: accept: %s; stopping", net::ErrString(err));
   servers.Done();
 }
 
 struct Client {
   int id, port;
-  net::WaitGroup* wg;
+  sync_::WaitGroup* wg;
   bool ok;
 };
 
 void client(void* arg) {
   auto* cl = static_cast<Client*>(arg);
-  net::FD* c;
+  net::netFD* c;
   if (int err = net::Dial(cl->port, &c)) {
     say("client %d: dial: %s", cl->id, net::ErrString(err));
     cl->wg->Done();
@@ -87,18 +83,19 @@ void client(void* arg) {
   for (int i = 0; i < kMessages; i++) {
     char msg[64], got[64];
     int len = std::snprintf(msg, sizeof msg, "hello %d from client %d", i, cl->id);
-    net::Write(c, msg, static_cast<size_t>(len));
-    ssize_t n = 0;
+    c->Write(msg, static_cast<size_t>(len));
+    int n = 0;
     while (n < len) {
-      ssize_t r = net::Read(c, got + n, static_cast<size_t>(len - n));
-      if (r <= 0) break;
+      auto [r, err] = c->Read(got + n, static_cast<size_t>(len - n));
+      if (err != 0) break;
       n += r;
     }
     bool same = n == len && std::memcmp(msg, got, static_cast<size_t>(len)) == 0;
     cl->ok = cl->ok && same;
     say("client %d: sent \"%s\", echo %s", cl->id, msg, same ? "matches" : "DIFFERS");
   }
-  net::Close(c);
+  c->Close();
+  net::Free(c);
   cl->wg->Done();
 }
 
@@ -138,7 +135,7 @@ bool poller_asleep() {
 }
 
 void deadline_read(int port, int nprocs) {
-  net::FD* c;
+  net::netFD* c;
   if (net::Dial(port, &c) != 0) return;
   // Let the other M become the poller, blocked in netpoll with no timer:
   // then our deadline is earlier than its sleep, and it must be broken out.
@@ -161,17 +158,19 @@ void deadline_read(int port, int nprocs) {
         nullptr, runtime::waitReason::zero);
     watcher.join();
   }
-  say("deadline: setting a 50 ms read deadline on fd %d while %s", c->sysfd,
+  say("deadline: setting a 50 ms read deadline on fd %d while %s", c->pfd.Sysfd,
       nprocs > 1 ? "another M is blocked in netpoll" : "no other M runs (NETPOLL_PROCS=1)");
   int64_t t0 = runtime::nanotime();
-  net::SetReadDeadline(c, 50 * 1000 * 1000);
+  c->SetReadDeadline(t0 + 50 * 1000 * 1000);
   char buf[16];
-  ssize_t n = net::Read(c, buf, sizeof buf);  // the server never writes: parks
+  auto [n, err] = c->Read(buf, sizeof buf);  // the server never writes: parks
   int64_t ms = (runtime::nanotime() - t0) / 1000000;
-  timeout_ok = n == net::ErrDeadlineExceeded;
-  say("deadline: read returned \"%s\" after %lld ms",
-      n < 0 ? net::ErrString(static_cast<int>(n)) : "data", static_cast<long long>(ms));
-  net::Close(c);
+  timeout_ok = err == net::ErrDeadlineExceeded;
+  say("deadline: read returned \"%s\" after %lld ms", err != 0 ? net::ErrString(err) : "data",
+      static_cast<long long>(ms));
+  (void)n;
+  c->Close();
+  net::Free(c);
 }
 
 struct MainArgs {
@@ -181,19 +180,19 @@ struct MainArgs {
 
 void main_goroutine(void* arg) {
   auto* ma = static_cast<MainArgs*>(arg);
-  net::FD* ln;
+  net::netFD* ln;
   if (int err = net::Listen(0, &ln)) {
     say("listen: %s", net::ErrString(err));
     return;
   }
   int port = net::Port(ln);
-  say("main: listening on 127.0.0.1:%d (fd %d), epoll fd %d, break pipe %lu/%lu", port, ln->sysfd,
-      runtime::epfd, static_cast<unsigned long>(runtime::netpollBreakRd),
+  say("main: listening on 127.0.0.1:%d (fd %d), epoll fd %d, break pipe %lu/%lu", port,
+      ln->pfd.Sysfd, runtime::epfd, static_cast<unsigned long>(runtime::netpollBreakRd),
       static_cast<unsigned long>(runtime::netpollBreakWr));
   servers.Add(1);
   runtime::newproc(listener, ln);
 
-  net::WaitGroup clients;
+  sync_::WaitGroup clients;
   Client cl[kClients];
   clients.Add(kClients);
   for (int i = 0; i < kClients; i++) {
@@ -207,8 +206,9 @@ void main_goroutine(void* arg) {
 
   deadline_read(port, ma->nprocs);
 
-  net::Close(ln);  // wakes the listener's Accept with ErrNetClosing
+  ln->Close();  // wakes the listener's Accept with ErrNetClosing
   servers.Wait();
+  net::Free(ln);
   ma->ok = ok && timeout_ok;
 }
 

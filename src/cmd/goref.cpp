@@ -8,6 +8,8 @@
 //
 // Run from the project root (make sxs / make html do).  Go's text is read
 // from GOROOT at run time; nothing of it is stored here.
+#include "tools/goref.h"
+
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,8 +18,6 @@
 #include <cstring>
 #include <fstream>
 #include <string>
-
-#include "tools/goref.h"
 
 namespace {
 
@@ -180,13 +180,12 @@ int html(const std::string& dir, const std::string& root) {
 
 int main(int argc, char** argv) {
   std::string cmd = argc > 1 ? argv[1] : "";
-  std::string root = goref::goroot119();
-  if (root.empty()) {
-    std::string found = goref::goroot();
-    std::fprintf(stderr, "goref: needs Go 1.19's source (GOROOT %s is %s)\n", found.c_str(),
-                 found.empty() ? "missing" : goref::goversion(found).c_str());
+  goref::GoRoot gr = goref::find_goroot();
+  if (!gr.ok()) {
+    std::fprintf(stderr, "goref: needs Go 1.19's source, and %s\n", gr.problem().c_str());
     return 1;
   }
+  std::string root = gr.path;
   if (cmd == "check") {
     auto refs = goref::scan(goref::load_sources("."));
     auto problems = goref::check(refs, root);

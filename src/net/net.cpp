@@ -1,82 +1,22 @@
-// net.cpp - see include/net/net.h.  Go's internal/poll/fd_unix.go,
-// fd_poll_runtime.go and net/sock_posix.go, reduced to TCP on loopback.
+// net.cpp - see include/net/net.h.  Ours, not a twin: Go's net reaches the
+// same few system calls through Listen's and Dial's resolver, context and
+// address machinery; the lines that matter to the netpoller cite Go's.
 #include "net/net.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 
-#include "runtime/netpoll.h"
+#include "internal/poll/hook.h"
+#include "runtime/runtime.h"
 
 namespace net {
 
-namespace rt = runtime;
-
-const char* ErrString(int err) {
-  switch (err) {
-    case ErrNetClosing: return "use of closed network connection";
-    case ErrDeadlineExceeded: return "i/o timeout";
-    case ErrNotPollable: return "not pollable";
-  }
-  return err < 0 ? strerrorname_np(-err) : "ok";
-}
-
 namespace {
-
-// internal/poll/fd_poll_runtime.go  convertErr: a poll error code as an error.
-int convertErr(int32_t res) {
-  switch (res) {
-    case rt::pollNoError: return 0;
-    case rt::pollErrClosing: return ErrNetClosing;
-    case rt::pollErrTimeout: return ErrDeadlineExceeded;
-    case rt::pollErrNotPollable: return ErrNotPollable;
-  }
-  rt::throw_("unreachable: bad poll error code");
-}
-
-// internal/poll/fd_poll_runtime.go  Make the runtime poller ready, once.
-void serverInit() { rt::poll_runtime_pollServerInit(); }
-
-// internal/poll/fd_poll_runtime.go  pollDesc.init: register with the poller.
-int init(int sysfd, FD** out) {
-  serverInit();
-  int32_t errno_;
-  rt::pollDesc* pd = rt::poll_runtime_pollOpen(static_cast<uintptr_t>(sysfd), &errno_);
-  if (pd == nullptr) {
-    ::close(sysfd);
-    return -errno_;
-  }
-  FD* fd = new FD;
-  fd->sysfd = sysfd;
-  fd->pd = pd;
-  *out = fd;
-  return 0;
-}
-
-// fdMutex's incref and decref, simplified.
-bool incref(FD* fd) {
-  if (fd->closing.load()) return false;
-  fd->refs.fetch_add(1);
-  if (fd->closing.load()) {  // raced with Close: back out
-    fd->refs.fetch_sub(1);
-    return false;
-  }
-  return true;
-}
-void decref(FD* fd) {
-  if (fd->refs.fetch_sub(1) == 1) {  // the last one out really closes (fd_unix.go destroy)
-    rt::poll_runtime_pollClose(fd->pd);
-    ::close(fd->sysfd);
-    delete fd;
-  }
-}
-
-int waitRead(FD* fd) { return convertErr(rt::poll_runtime_pollWait(fd->pd, 'r')); }
-int waitWrite(FD* fd) { return convertErr(rt::poll_runtime_pollWait(fd->pd, 'w')); }
 
 sockaddr_in loopback(int port) {
   sockaddr_in a{};
@@ -86,146 +26,126 @@ sockaddr_in loopback(int port) {
   return a;
 }
 
+// net/sock_cloexec.go:19  A socket that is non-blocking and close-on-exec
+// from its first instant.
+int sysSocket(int family, int sotype, int proto) {
+  int s = ::socket(family, sotype | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);  // net/sock_cloexec.go:20
+  return s < 0 ? -errno : s;  // net/sock_cloexec.go:22-24  Go's err, or s
+}
+
+// net/tcpsock_posix.go's newTCPConn sets TCP_NODELAY on every connection
+// (tcpsockopt_posix.go's setNoDelay); so do we.
+void setNoDelay(netFD* fd) {
+  int one = 1;
+  ::setsockopt(fd->pfd.Sysfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
 }  // namespace
 
-int Listen(int port, FD** out) {
-  int s = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (s < 0) return -errno;
-  int one = 1;
+int Listen(int port, netFD** out) {
+  int s = sysSocket(AF_INET, SOCK_STREAM, 0);
+  if (s < 0) return s;
+  int one = 1;  // net/sockopt_linux.go's setDefaultListenerSockopts
   ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in a = loopback(port);
+  // Go's backlog is /proc/sys/net/core/somaxconn (sock_linux.go's
+  // maxListenerBacklog); 4096 is its default.
   if (::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 || ::listen(s, 4096) < 0) {
     int e = -errno;
-    ::close(s);
+    internal::poll::CloseFunc(s);
     return e;
   }
-  return init(s, out);
-}
-
-int Port(FD* fd) {
-  sockaddr_in a{};
-  socklen_t len = sizeof a;
-  ::getsockname(fd->sysfd, reinterpret_cast<sockaddr*>(&a), &len);
-  return ntohs(a.sin_port);
-}
-
-// internal/poll/fd_unix.go  Accept: try; on EAGAIN park until the
-// listener is readable; try again.
-int Accept(FD* ln, FD** out) {
-  if (!incref(ln)) return ErrNetClosing;
-  int err = convertErr(rt::poll_runtime_pollReset(ln->pd, 'r'));  // fd_unix.go prepareRead
-  while (err == 0) {
-    int s = ::accept4(ln->sysfd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (s >= 0) {
-      int one = 1;
-      ::setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // as Go's net does
-      err = init(s, out);
-      break;
-    }
-    if (errno == EINTR || errno == ECONNABORTED) continue;
-    if (errno != EAGAIN) {
-      err = -errno;
-      break;
-    }
-    err = waitRead(ln);
-  }
-  decref(ln);
-  return err;
-}
-
-// net/fd_unix.go connect: a non-blocking connect, then wait until the
-// socket is writable and ask it how the connect went.
-int Dial(int port, FD** out) {
-  int s = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (s < 0) return -errno;
-  FD* fd;
-  if (int err = init(s, &fd)) return err;
-  sockaddr_in a = loopback(port);
-  int err = 0;
-  if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0) {
-    if (errno != EINPROGRESS && errno != EINTR) {
-      err = -errno;
-    } else {
-      for (;;) {
-        if ((err = waitWrite(fd)) != 0) break;
-        int soerr = 0;
-        socklen_t len = sizeof soerr;
-        ::getsockopt(s, SOL_SOCKET, SO_ERROR, &soerr, &len);
-        if (soerr == EINPROGRESS || soerr == EALREADY || soerr == EINTR) continue;
-        err = -soerr;
-        break;
-      }
-    }
-  }
-  if (err != 0) {
-    Close(fd);
+  netFD* fd = newFD(s, AF_INET, SOCK_STREAM, "tcp");
+  if (int err = fd->init()) {
+    fd->Close();
+    Free(fd);
     return err;
   }
-  int one = 1;
-  ::setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // as Go's net does
   *out = fd;
   return 0;
 }
 
-// internal/poll/fd_unix.go  Read.
-ssize_t Read(FD* fd, void* p, size_t n) {
-  if (!incref(fd)) return ErrNetClosing;
-  ssize_t r = convertErr(rt::poll_runtime_pollReset(fd->pd, 'r'));  // fd_unix.go prepareRead
-  while (r == 0 && n > 0) {
-    ssize_t got = ::read(fd->sysfd, p, n);
-    if (got >= 0) {
-      r = got;  // 0 is end of file (fd_unix.go eofError)
-      break;
-    }
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN) {
-      r = -errno;
-      break;
-    }
-    r = waitRead(fd);
+int Dial(int port, netFD** out) {
+  int s = sysSocket(AF_INET, SOCK_STREAM, 0);
+  if (s < 0) return s;
+  netFD* fd = newFD(s, AF_INET, SOCK_STREAM, "tcp");
+  sockaddr_in a = loopback(port);
+  if (int err = fd->connect(&a, sizeof a)) {
+    // Registered with the poller or not, Close closes it: an FD that was
+    // never Init'ed has no pollDesc, and is blocking, so Close does not wait.
+    if (!fd->pfd.pd.pollable()) fd->pfd.isBlocking = 1;
+    fd->Close();
+    Free(fd);
+    return err;
   }
-  decref(fd);
-  return r;
-}
-
-// internal/poll/fd_unix.go  Write: all of p, parking whenever the
-// socket's buffer is full.
-ssize_t Write(FD* fd, const void* p, size_t n) {
-  if (!incref(fd)) return ErrNetClosing;
-  ssize_t err = convertErr(rt::poll_runtime_pollReset(fd->pd, 'w'));  // fd_unix.go prepareWrite
-  size_t nn = 0;
-  while (err == 0 && nn < n) {
-    ssize_t w = ::send(fd->sysfd, static_cast<const char*>(p) + nn, n - nn, MSG_NOSIGNAL);
-    if (w > 0) {
-      nn += static_cast<size_t>(w);
-      continue;
-    }
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0 && errno == EAGAIN) {
-      err = waitWrite(fd);
-      continue;
-    }
-    err = w < 0 ? -errno : -EIO;
-  }
-  decref(fd);
-  return err ? err : static_cast<ssize_t>(nn);
-}
-
-// internal/poll/fd_unix.go  Close: unblock any waiter (pd.evict), and
-// drop the open reference; the last reference closes the descriptor.
-int Close(FD* fd) {
-  if (fd->closing.exchange(true)) return ErrNetClosing;  // fd_mutex.go increfAndClose
-  rt::poll_runtime_pollUnblock(fd->pd);                  // fd_unix.go pd.evict
-  decref(fd);
+  fd->isConnected = true;
+  setNoDelay(fd);
+  *out = fd;
   return 0;
 }
 
-// internal/poll/fd_poll_runtime.go  setDeadlineImpl.
-int SetReadDeadline(FD* fd, int64_t ns) {
-  if (!incref(fd)) return ErrNetClosing;
-  rt::poll_runtime_pollSetDeadline(fd->pd, ns < 0 ? -1 : ns, 'r');
-  decref(fd);
-  return 0;
+int Port(netFD* fd) {
+  sockaddr_in a{};
+  socklen_t len = sizeof a;
+  ::getsockname(fd->pfd.Sysfd, reinterpret_cast<sockaddr*>(&a), &len);
+  return ntohs(a.sin_port);
 }
+
+int Accept(netFD* ln, netFD** out) {
+  int err = ln->accept(out);
+  if (err == 0) setNoDelay(*out);
+  return err;
+}
+
+// net/http/server.go:3040  The accept loop of Go's HTTP server, for its
+// back-off: on a temporary error (syscall.Errno.Temporary: EINTR, EMFILE,
+// ENFILE, or a timeout) it sleeps 5 ms, then twice as long each time in a
+// row, up to 1 s, and tries again.  Retrying at once would spin, and with
+// one M would starve the very goroutines whose Close frees a descriptor.
+int Serve(netFD* ln, void (*handle)(netFD* c), sync_::WaitGroup* conns) {
+  int64_t tempDelay = 0;  // net/http/server.go:3066  ns to sleep on accept failure
+  for (;;) {              // net/http/server.go:3069
+    netFD* rw;
+    int err = Accept(ln, &rw);  // net/http/server.go:3070
+    if (err != 0) {             // net/http/server.go:3071
+      bool temporary = err == -EINTR || err == -EMFILE || err == -ENFILE || err == -EAGAIN ||
+                       err == -ETIMEDOUT;  // net/http/server.go:3077  ne.Temporary()
+      if (temporary) {
+        if (tempDelay == 0)             // net/http/server.go:3078
+          tempDelay = 5 * 1000 * 1000;  // net/http/server.go:3079  5 * time.Millisecond
+        else
+          tempDelay *= 2;  // net/http/server.go:3081
+        if (int64_t max = 1000 * 1000 * 1000; tempDelay > max)
+          tempDelay = max;  // net/http/server.go:3083-3085
+        std::fprintf(
+            stderr, "http: Accept error: %s; retrying in %lldms\n", ErrString(err),
+            static_cast<long long>(tempDelay / 1000000));  // net/http/server.go:3086  srv.logf
+        runtime::timeSleep(tempDelay);                     // net/http/server.go:3087
+        continue;                                          // net/http/server.go:3088
+      }
+      return err;  // net/http/server.go:3090
+    }
+    tempDelay = 0;  // net/http/server.go:3099
+    if (conns) conns->Add(1);
+    // net/http/server.go:3102  go c.serve(connCtx): a goroutine runs a C
+    // function of one argument, so the handler and the connection travel
+    // together.
+    struct Call {
+      void (*handle)(netFD*);
+      netFD* c;
+    };
+    runtime::newproc(
+        [](void* p) {
+          Call call = *static_cast<Call*>(p);
+          delete static_cast<Call*>(p);
+          call.handle(call.c);
+        },
+        new Call{handle, rw});
+  }
+}
+
+void Free(netFD* fd) { delete fd; }
+
+const char* ErrString(int err) { return internal::poll::ErrorString(err); }
 
 }  // namespace net

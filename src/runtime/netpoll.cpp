@@ -186,8 +186,11 @@ void poll_runtime_pollSetDeadline(pollDesc* pd, int64_t d, int32_t mode) {
   int64_t rd0 = pd->rd, wd0 = pd->wd;   // netpoll.go:332
   bool combo0 = rd0 > 0 && rd0 == wd0;  // netpoll.go:333
   if (d > 0) {                          // netpoll.go:334
-    d += nanotime();                    // netpoll.go:335
-    if (d <= 0) d = INT64_MAX;          // netpoll.go:336-340  overflow: as far as can be
+    // netpoll.go:335  Go's int64 addition wraps, and the next line catches
+    // the wrap; in C++ signed overflow is undefined, so add as unsigned,
+    // which wraps the same way.
+    d = static_cast<int64_t>(static_cast<uint64_t>(d) + static_cast<uint64_t>(nanotime()));
+    if (d <= 0) d = INT64_MAX;  // netpoll.go:336-340  overflow: as far as can be
   }
   if (mode == 'r' || mode == 'r' + 'w') pd->rd = d;  // netpoll.go:342-344
   if (mode == 'w' || mode == 'r' + 'w') pd->wd = d;  // netpoll.go:345-347

@@ -24,6 +24,14 @@
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
+// valgrind's client requests are a few no-op instructions unless the
+// program runs under valgrind; the header comes with valgrind itself.
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define NETPOLL_VALGRIND 1
+#else
+#define NETPOLL_VALGRIND 0
+#endif
 
 extern "C" {
 // asm/asm_amd64.asm
@@ -40,9 +48,12 @@ g* allg_head;  // every g ever made, newest first: Go's allgs, and gdb's way in
 
 namespace {
 
-constexpr uintptr_t kStackSize = 256
-                                 << 10;  // Go starts at 2 KiB (_StackMin) and grows; ours is fixed
-constexpr uintptr_t kGuardSize = 4096;   // unmapped below the stack: overflow faults
+// Go starts a stack at 2 KiB (_StackMin) and grows it; ours is fixed.
+constexpr uintptr_t kStackSize = 256 << 10;
+// stack.go:101  Go's _StackGuard is 928 bytes above the bottom: the room a
+// NOSPLIT chain may use.  Ours must also hold whatever libc uses below the
+// last checked frame (printf's buffers, say), and print and throw.
+constexpr uintptr_t StackGuard_ = 32 << 10;
 constexpr int kMaxM = 64;
 
 thread_local m* tls_m;  // Go keeps g in TLS and in R14; we keep the M, whose curg is g
@@ -217,6 +228,13 @@ g* goexit0(g* gp) {
   casgstatus(gp, Grunning, Gdead);    // proc.go:3484
   gp->waitreason = waitReason::zero;  // proc.go:3498
   dropg(mp);                          // proc.go:3513
+#ifdef __SANITIZE_THREAD__
+  // ThreadSanitizer's fiber for gp still holds the frames gp left behind
+  // for good (goexit1, mcall); reused, it would grow by two frames a life
+  // until TSan gives up.  A reused g gets a new fiber (newproc1).
+  __tsan_destroy_fiber(gp->tsan_fiber);
+  gp->tsan_fiber = nullptr;
+#endif
   if (gp == main_g) {
     // Go: main.main returned, so runtime.main calls exit(0), and the
     // process ends.
@@ -234,25 +252,23 @@ g* goexit0(g* gp) {
   return nullptr;
 }
 
-// proc.go:4075  A g with a fresh stack: one mapping, a guard page at the
-// bottom (mapped again, PROT_NONE, over the first), the g itself at the very
-// top, sharing the stack's first page: a goroutine that never goes deep
-// costs one page of memory, g and all.
+// proc.go:4075  A g with a fresh stack (src/runtime/stack.cpp), the g itself
+// at the very top, sharing the stack's first page: a goroutine that never
+// goes deep costs one page of memory, g and all.  (Go allocates the g on its
+// heap, apart from the stack.)
 g* malg() {
   uintptr_t gsize = (sizeof(g) + 63) & ~uintptr_t{63};
-  uintptr_t total = kGuardSize + kStackSize;
-  mmapResult r =
-      sysMmap(nullptr, total, 3 /* PROT_READ|WRITE */, 0x22 /* MAP_PRIVATE|ANON */, -1, 0);
-  if (r.p == nullptr) throw_("runtime: cannot allocate goroutine stack");
-  auto base = reinterpret_cast<uintptr_t>(r.p);
-  mmapResult guard =
-      sysMmap(r.p, kGuardSize, 0 /* PROT_NONE */, 0x32 /* MAP_PRIVATE|ANON|FIXED */, -1, 0);
-  if (guard.p != r.p) throw_("runtime: cannot map stack guard page");
-  g* gp = new (reinterpret_cast<void*>(base + total - gsize)) g();
-  gp->stack_lo = base + kGuardSize;
-  gp->stack_hi = base + total - gsize;  // 64-byte aligned, so 16-byte aligned too
-#ifdef __SANITIZE_THREAD__
-  gp->tsan_fiber = __tsan_create_fiber(0);
+  uintptr_t lo, hi;
+  stackalloc(kStackSize, &lo, &hi);                       // proc.go:4080
+  g* gp = new (reinterpret_cast<void*>(hi - gsize)) g();  // proc.go:4076  Go's new(g)
+  gp->stack_lo = lo;
+  gp->stack_hi = hi - gsize;                     // 64-byte aligned, so 16-byte aligned too
+  gp->stackguard0 = gp->stack_lo + StackGuard_;  // proc.go:4082
+#if NETPOLL_VALGRIND
+  // Without this, memcheck takes every switch onto a goroutine's stack for
+  // a wild jump of the stack pointer.  Stacks are never freed, so never
+  // deregistered.
+  gp->valgrind_stack = VALGRIND_STACK_REGISTER(gp->stack_lo, gp->stack_hi);
 #endif
   lock(&allglock);  // as allgadd does: every g, for tracebacks and gdb
   gp->alllink = allg_head;
@@ -274,8 +290,10 @@ extern "C" void goroutine_start(g* gp) {
 // the read in a call, and noipa stops the optimizer from proving the call
 // pure and reusing an earlier result (Go keeps g in a register, R14, that
 // gogo reloads for the same reason).
-__attribute__((noinline, noipa)) m* getm() { return tls_m; }
-__attribute__((noinline, noipa)) g* getg() {
+// They are not instrumented: the stack check (src/runtime/stack.cpp) calls
+// getg at the entry of every function.
+__attribute__((noinline, noipa, no_instrument_function)) m* getm() { return tls_m; }
+__attribute__((noinline, noipa, no_instrument_function)) g* getg() {
   m* mp = tls_m;
   return mp ? mp->curg : nullptr;
 }
@@ -309,6 +327,18 @@ void gopark(bool (*unlockf)(g*, void*), void* lock_, waitReason reason) {
   mcall(park_m);                                                            // proc.go:363
 }
 
+// proc.go:3335  gopark's commit for goparkunlock: the g is saved, so the
+// lock it held can go.
+bool parkunlock_c(g*, void* lock_) {
+  unlock(static_cast<mutex*>(lock_));  // proc.go:3336
+  return true;                         // proc.go:3337
+}
+
+// proc.go:368  Park, releasing lock once the g is safely parked.
+void goparkunlock(mutex* lock_, waitReason reason) {
+  gopark(parkunlock_c, lock_, reason);  // proc.go:369
+}
+
 // proc.go:3366  goschedImpl, on g0: back of the run queue.
 g* gosched_m(g* gp) {
   casgstatus(gp, Grunning, Grunnable);  // proc.go:3372
@@ -337,6 +367,9 @@ g* newproc1(void (*fn)(void*), void* arg, bool is_main) {
   newg->goid = static_cast<int64_t>(++sched.goidgen);  // proc.go:4187  (Go hands out batches per P)
   newg->waitfd = 0;
   newg->waitmode = 0;
+#ifdef __SANITIZE_THREAD__
+  if (newg->tsan_fiber == nullptr) newg->tsan_fiber = __tsan_create_fiber(0);
+#endif
 #ifdef __SANITIZE_ADDRESS__
   // A recycled stack still carries the redzones of the frames its last g
   // abandoned when it switched away for good (goexit1 -> mcall).

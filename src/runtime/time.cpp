@@ -176,6 +176,39 @@ int64_t nextTimerWhen() {
   return next;
 }
 
+namespace {
+// time.go:202  timeSleep's commit: arm the timer only once the g is
+// parked, or a short sleep's timer could ready it before it sleeps.
+bool resetForSleep(g*, void* ut) {
+  auto* t = static_cast<timer*>(ut);  // time.go:203
+  resettimer(t, t->nextwhen);         // time.go:204
+  return true;                        // time.go:205
+}
+
+// time.go:248  The sleeping g's timer function.
+void goroutineReady(void* arg, uintptr_t) {
+  goready(static_cast<g*>(arg));  // time.go:249
+}
+}  // namespace
+
+void timeSleep(int64_t ns) {
+  if (ns <= 0) return;    // time.go:179-181
+  g* gp = getg();         // time.go:183
+  timer* t = gp->timer;   // time.go:184
+  if (t == nullptr) {     // time.go:185
+    t = &gp->sleeptimer;  // time.go:186  Go's new(timer); ours is in the g
+    gp->timer = t;        // time.go:187
+  }
+  t->f = goroutineReady;  // time.go:189
+  t->arg = gp;            // time.go:190
+  // Go adds and then checks for overflow; unsigned arithmetic wraps as
+  // Go's does, where signed overflow in C++ is undefined.
+  t->nextwhen = static_cast<int64_t>(static_cast<uint64_t>(nanotime()) +
+                                     static_cast<uint64_t>(ns));  // time.go:191
+  if (t->nextwhen < 0) t->nextwhen = INT64_MAX;                   // time.go:192-194  maxWhen
+  gopark(resetForSleep, t, waitReason::Sleep);                    // time.go:195
+}
+
 int32_t ntimers() {
   lock(&timersLock);
   int32_t n = heaplen;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -52,16 +53,22 @@ const std::set<std::string> kNotFuncs = {
 
 // The name a C++ line declares or defines as a function, or "".
 std::string cpp_func_name(const std::string& code) {
-  std::string t = trim(code);
+  static const std::regex attr(R"(__attribute__\s*\(\(.*?\)\)\s*)");
+  std::string t = trim(std::regex_replace(code, attr, ""));
   if (t.empty() || t[0] == '#' || t[0] == '}' || t[0] == '/' || t[0] == '*') return "";
   for (const char* kw : {"namespace", "struct ", "class ", "using ", "enum ", "typedef ",
                          "template", "case ", "else", "do ", "return"})
     if (t.rfind(kw, 0) == 0) return "";
-  static const std::regex re(R"(([A-Za-z_~][A-Za-z0-9_]*)\s*\()");
+  static const std::regex re(R"(([A-Za-z_~][A-Za-z0-9_]*(?:::[A-Za-z_~][A-Za-z0-9_]*)*)\s*\()");
   std::smatch m;
   if (!std::regex_search(t, m, re)) return "";
   std::string name = m[1];
   if (kNotFuncs.count(name)) return "";
+  // FD::Read is Go's (fd *FD) Read: "FD.Read".  A namespace (runtime::)
+  // before a free function is dropped.
+  for (size_t at; (at = name.find("::")) != std::string::npos;) name.replace(at, 2, ".");
+  if (name.rfind("runtime.", 0) == 0 || name.rfind("std.", 0) == 0)
+    name = name.substr(name.find('.') + 1);
   // A call statement ("foo(x);" or "x = foo(y);") is not a declaration:
   // a declaration has a type before the name.
   std::string before = trim(t.substr(0, m.position(1)));
@@ -83,10 +90,17 @@ void load_go(File* f) {
     const std::string& l = f->lines[i];
     if (l.rfind("func ", 0) != 0) continue;
     std::string rest = l.substr(5);
-    if (!rest.empty() && rest[0] == '(') rest = rest.substr(rest.find(')') + 1);
+    std::string recv;  // a method's receiver type: "(fd *FD)" -> "FD"
+    if (!rest.empty() && rest[0] == '(') {
+      std::string r = rest.substr(1, rest.find(')') - 1);
+      r = trim(r.substr(r.find_last_of(" *") + 1));
+      recv = r.substr(0, r.find('['));
+      rest = rest.substr(rest.find(')') + 1);
+    }
     rest = trim(rest);
     Func fn;
     fn.name = rest.substr(0, rest.find_first_of("([ "));
+    if (!recv.empty()) fn.name = recv + "." + fn.name;
     fn.first = i + 1;
     std::string c = code_of(l);
     if (c.find('{') == std::string::npos || trim(c).back() == '}') {
@@ -175,6 +189,19 @@ void load_cpp(File* f) {
 // twins must sit in the function they cite.
 bool is_program(const std::string& path) { return path.rfind("src/cmd/", 0) == 0; }
 
+bool same_func(const std::string& go, const std::string& ours) {
+  if (go == ours) return true;
+  // A method defined inside its class is named without the class here.
+  size_t gd = go.rfind('.'), od = ours.rfind('.');
+  if (gd != std::string::npos && od == std::string::npos) return go.substr(gd + 1) == ours;
+  if (od != std::string::npos && gd == std::string::npos) return ours.substr(od + 1) == go;
+  return false;
+}
+
+std::string gosource(const std::string& goroot, const std::string& gofile) {
+  return goroot + "/src/" + (gofile.find('/') == std::string::npos ? "runtime/" : "") + gofile;
+}
+
 const Func* File::func_at(int line) const {
   for (const Func& fn : funcs)
     if (line >= fn.first && line <= fn.last) return &fn;
@@ -210,7 +237,7 @@ namespace {
 // that clang-format broke over lines carries its citation on the last one.
 // A line with a citation of its own is a statement of its own.
 std::string statement(const File& f, int i, bool asm_) {
-  static const std::regex cite(R"([a-z0-9_]+\.(?:go|s):[0-9]+)");
+  static const std::regex cite(R"((?:[a-z]+/)*[a-z0-9_]+\.(?:go|s):[0-9]+)");
   std::string text = f.lines[i];
   if (asm_) return text;
   for (int j = i - 1; j >= 0; j--) {
@@ -229,7 +256,7 @@ std::vector<Ref> scan(const std::vector<File>& ours) {
   // `netpoll.go:448` or `netpoll.go:448-450`; after one of them, a bare
   // `:450` (as in "netpoll.go:605, :609") names a line of the same file.
   static const std::regex re(
-      R"(([a-z0-9_]+\.(?:go|s)):([0-9]+)(?:-([0-9]+))?|([ ,(]):([0-9]+)(?:-([0-9]+))?)");
+      R"(((?:[a-z]+/)*[a-z0-9_]+\.(?:go|s)):([0-9]+)(?:-([0-9]+))?|([ ,(]):([0-9]+)(?:-([0-9]+))?)");
   std::vector<Ref> refs;
   for (const File& f : ours) {
     bool asm_ = ends_with(f.path, ".asm");
@@ -389,6 +416,10 @@ std::vector<std::string> go_names(const std::string& ours) {
       {"runtime_pipe2", {"pipe2"}},
       {"pipe2", {"pipe2"}},
       {"runtime_exit", {"exit"}},
+      {"runtime_madvise", {"madvise"}},
+      {"madvise", {"madvise"}},
+      {"__cyg_profile_func_enter", {"newstack"}},
+      {"ErrorString", {"errNetClosing.Error", "DeadlineExceededError.Error"}},
       {"exit", {"exit"}},
       {"epollpwait", {"epollwait"}},
       {"lock", {"lock2"}},
@@ -415,28 +446,60 @@ std::vector<std::string> go_names(const std::string& ours) {
   return {ours};
 }
 
-std::string goroot() {
-  std::string root;
-  for (const char* cmd :
-       {"go env GOROOT 2>/dev/null", "/usr/lib/go-1.19/bin/go env GOROOT 2>/dev/null"}) {
-    if (FILE* p = popen(cmd, "r")) {
-      char buf[4096] = {};
-      if (fgets(buf, sizeof buf, p)) root = trim(std::string(buf));
-      pclose(p);
-      if (!root.empty()) {
-        struct stat st;
-        if (stat((root + "/src/runtime/netpoll_epoll.go").c_str(), &st) == 0 &&
-            goversion(root).rfind("go1.19", 0) == 0)
-          return root;
+GoRoot find_goroot() {
+  GoRoot r;
+  if (const char* env = std::getenv("GOROOT"); env && *env) {
+    // The user's choice wins, as it does for the go command.
+    r.path = env;
+    r.from = "$GOROOT";
+  } else {
+    // `go env GOROOT`, from whichever go is Go 1.19: the one on PATH, or
+    // Debian's golang-1.19-go beside a newer default.
+    for (const char* cmd : {"go", "/usr/lib/go-1.19/bin/go"}) {
+      std::string out;
+      if (FILE* p = popen((std::string(cmd) + " env GOROOT 2>/dev/null").c_str(), "r")) {
+        char buf[4096] = {};
+        if (fgets(buf, sizeof buf, p)) out = trim(std::string(buf));
+        pclose(p);
       }
+      if (out.empty()) continue;
+      if (r.path.empty() || goversion(out).rfind("go1.19", 0) == 0) {
+        r.path = out;
+        r.from = std::string("`") + cmd + " env GOROOT`";
+      }
+      if (goversion(out).rfind("go1.19", 0) == 0) break;
     }
   }
-  return root;
+  if (!r.path.empty()) r.version = goversion(r.path);
+  return r;
+}
+
+bool GoRoot::ok() const {
+  struct stat st;
+  return version.rfind("go1.19", 0) == 0 &&
+         stat((path + "/src/runtime/netpoll_epoll.go").c_str(), &st) == 0;
+}
+
+std::string GoRoot::problem() const {
+  std::string what;
+  if (path.empty())
+    what = "no Go toolchain was found (neither go nor /usr/lib/go-1.19/bin/go runs)";
+  else if (version.empty())
+    what = "GOROOT " + path + " (from " + from + ") holds no Go: there is no " + path + "/VERSION";
+  else if (version.rfind("go1.19", 0) != 0)
+    what = "GOROOT " + path + " (from " + from + ") holds " + version + ", not Go 1.19";
+  else
+    what = "GOROOT " + path + " (from " + from + ") holds " + version +
+           " but not its source: no src/runtime/netpoll_epoll.go";
+  return what +
+         ".\nEvery Go line this project cites is Go 1.19.8's. Install it with\n"
+         "  sudo apt-get install golang-1.19-go\n"
+         "and unset GOROOT, or set GOROOT=/usr/lib/go-1.19.";
 }
 
 std::string goroot119() {
-  std::string root = goroot();
-  return !root.empty() && goversion(root).rfind("go1.19", 0) == 0 ? root : "";
+  GoRoot r = find_goroot();
+  return r.ok() ? r.path : "";
 }
 
 std::string goversion(const std::string& goroot) {
@@ -462,7 +525,8 @@ std::set<std::string> common(const std::set<std::string>& a, const std::set<std:
 
 // The words of a line's comment, without the citations in it.
 std::set<std::string> comment_names(const std::string& line, bool asm_) {
-  static const std::regex cite(R"([a-z0-9_]+\.(?:go|s):[0-9]+(?:-[0-9]+)?|[ ,(]:[0-9]+)");
+  static const std::regex cite(
+      R"((?:[a-z]+/)*[a-z0-9_]+\.(?:go|s):[0-9]+(?:-[0-9]+)?|[ ,(]:[0-9]+)");
   size_t c = line.find(asm_ ? ";" : "//");
   if (c == std::string::npos) return {};
   return names(std::regex_replace(line.substr(c + (asm_ ? 1 : 2)), cite, " "), false);
@@ -545,13 +609,13 @@ std::vector<Problem> check(const std::vector<Ref>& refs, const std::string& goro
     auto it = cache.find(r.gofile);
     if (it == cache.end()) {
       File f;
-      if (!load(goroot + "/src/runtime/" + r.gofile, &f)) f.path.clear();
+      if (!load(gosource(goroot, r.gofile), &f)) f.path.clear();
       it = cache.emplace(r.gofile, std::move(f)).first;
     }
     const File& go = it->second;
     char why[256];
     if (go.path.empty()) {
-      out.push_back({r, "no such file in GOROOT/src/runtime"});
+      out.push_back({r, "no such file in GOROOT/src"});
       continue;
     }
     int n = static_cast<int>(go.lines.size());
@@ -579,7 +643,8 @@ std::vector<Problem> check(const std::vector<Ref>& refs, const std::string& goro
       if (r.in_body) out.push_back({r, "cites a top-level Go line from inside " + r.func});
       continue;
     }
-    if (std::find(want.begin(), want.end(), gf->name) == want.end()) {
+    if (std::none_of(want.begin(), want.end(),
+                     [&](const std::string& w) { return same_func(gf->name, w); })) {
       out.push_back({r, "lies in Go's " + gf->name + ", not in " + want[0]});
       continue;
     }
@@ -638,7 +703,9 @@ Coverage coverage(const std::vector<Ref>& refs, const File& go) {
 
 std::vector<std::string> our_sources(const std::string& root) {
   std::vector<std::string> out;
-  for (const char* dir : {"asm", "include/runtime", "src/cmd", "src/runtime"}) {
+  for (const char* dir :
+       {"asm", "include/internal/poll", "include/net", "include/runtime", "include/sync", "src/cmd",
+        "src/internal/poll", "src/net", "src/runtime", "src/sync"}) {
     std::string d = root + "/" + dir;
     if (DIR* dp = opendir(d.c_str())) {
       while (dirent* e = readdir(dp)) {
@@ -718,7 +785,9 @@ bool view(const std::string& name, const std::vector<File>& ours, const std::vec
   for (const File& f : ours) {
     for (const Func& fn : f.funcs) {
       std::vector<std::string> g = go_names(fn.name);
-      bool match = exact ? fn.name == name : std::find(g.begin(), g.end(), name) != g.end();
+      bool match = exact ? fn.name == name
+                         : std::any_of(g.begin(), g.end(),
+                                       [&](const std::string& x) { return same_func(x, name); });
       if (!match) continue;
       bool cites = false;
       for (const Ref& r : refs)
@@ -741,10 +810,10 @@ bool view(const std::string& name, const std::vector<File>& ours, const std::vec
   std::sort(files.begin(), files.end());
   const Func* gf = nullptr;
   for (auto& [n, file] : files) {
-    if (!load(goroot + "/src/runtime/" + file, &out->go)) continue;
+    if (!load(gosource(goroot, file), &out->go)) continue;
     for (const std::string& cand : {name, go_names(out->ours[0].second.name)[0]})
       for (const Func& fn : out->go.funcs)
-        if (!gf && fn.name == cand) gf = &fn;
+        if (!gf && same_func(fn.name, cand)) gf = &fn;
     if (gf) {
       gofile = file;
       break;
@@ -818,7 +887,22 @@ std::string notes_map(const std::vector<File>& ours, const std::vector<Ref>& ref
       {"time.go", "proc.md"},
       {"lock_futex.go", "proc.md"},
       {"os_linux.go", "proc.md"},
-      {"panic.go", "proc.md"}};
+      {"panic.go", "proc.md"},
+      {"sema.go", "proc.md"},
+      {"stack.go", "proc.md"},
+      {"internal/poll/fd.go", "net.md"},
+      {"internal/poll/fd_mutex.go", "net.md"},
+      {"internal/poll/fd_poll_runtime.go", "net.md"},
+      {"internal/poll/fd_posix.go", "net.md"},
+      {"internal/poll/fd_unix.go", "net.md"},
+      {"internal/poll/hook_cloexec.go", "net.md"},
+      {"internal/poll/hook_unix.go", "net.md"},
+      {"internal/poll/sock_cloexec.go", "net.md"},
+      {"net/fd_posix.go", "net.md"},
+      {"net/fd_unix.go", "net.md"},
+      {"net/http/server.go", "net.md"},
+      {"net/sock_cloexec.go", "net.md"},
+      {"sync/waitgroup.go", "net.md"}};
   // (go file, go line of the function, go function) -> our "file function"s
   std::map<std::tuple<std::string, int, std::string>, std::set<std::string>> rows;
   std::map<std::string, File> gofiles;
@@ -832,7 +916,7 @@ std::string notes_map(const std::vector<File>& ours, const std::vector<Ref>& ref
     auto it = gofiles.find(r.gofile);
     if (it == gofiles.end()) {
       File g;
-      load(goroot + "/src/runtime/" + r.gofile, &g);
+      load(gosource(goroot, r.gofile), &g);
       it = gofiles.emplace(r.gofile, std::move(g)).first;
     }
     const Func* gf = it->second.func_at(r.first);

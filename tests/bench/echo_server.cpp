@@ -10,26 +10,22 @@
 
 namespace {
 
-void echo(void* arg) {
-  auto* c = static_cast<net::FD*>(arg);
+void echo(net::netFD* c) {
   char buf[512];
-  ssize_t n;
-  while ((n = net::Read(c, buf, sizeof buf)) > 0)
-    if (net::Write(c, buf, static_cast<size_t>(n)) < 0) break;
-  net::Close(c);
+  for (;;) {
+    auto [n, err] = c->Read(buf, sizeof buf);
+    if (err != 0 || c->Write(buf, static_cast<size_t>(n)).err != 0) break;
+  }
+  c->Close();
+  net::Free(c);
 }
 
 void serve(void*) {
-  net::FD* ln;
+  net::netFD* ln;
   if (net::Listen(0, &ln) != 0) return;
   std::printf("%d\n", net::Port(ln));
   std::fflush(stdout);
-  for (;;) {
-    net::FD* c;
-    int err = net::Accept(ln, &c);
-    if (err == net::ErrNetClosing) return;
-    if (err == 0) runtime::newproc(echo, c);  // other errors (EMFILE): try again
-  }
+  net::Serve(ln, echo);  // backs off while the descriptor table is full
 }
 
 }  // namespace

@@ -31,12 +31,28 @@ func echo(c net.Conn) {
 	}
 }
 
+// serve backs off on a temporary error (a full descriptor table) as
+// net/http's Server.Serve does, and as our net::Serve does.
 func serve(ln net.Listener) {
+	var tempDelay time.Duration
 	for {
 		c, err := ln.Accept()
 		if err != nil {
+			if ne, ok := err.(net.Error); ok && ne.Temporary() {
+				if tempDelay == 0 {
+					tempDelay = 5 * time.Millisecond
+				} else {
+					tempDelay *= 2
+				}
+				if tempDelay > time.Second {
+					tempDelay = time.Second
+				}
+				time.Sleep(tempDelay)
+				continue
+			}
 			return
 		}
+		tempDelay = 0
 		go echo(c)
 	}
 }

@@ -1,0 +1,91 @@
+// The commands a reader types, given bad input: shell metacharacters in a
+// make variable, a GOROOT that is not Go 1.19.  Each gets a clear message
+// and changes nothing.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "testutil.h"
+
+namespace {
+
+// Runs cmd with make's own variables cleared (we may be running under
+// make -j, whose jobserver this child must not join); output and status.
+std::string sh(const std::string& cmd, int* status) {
+  std::string full = "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL sh -c '" + cmd + "' 2>&1";
+  std::string out;
+  if (FILE* p = popen(full.c_str(), "r")) {
+    char buf[1024];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    int st = pclose(p);
+    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  }
+  return out;
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+TEST(Make, SxsPassesFnToGorefAsOneNameNotAsShellText) {
+  std::string flag = "/tmp/netpoll-sxs-" + std::to_string(getpid());
+  std::remove(flag.c_str());
+  int st = 0;
+  std::string out =
+      sh("make -s -C " PROJECT_ROOT " sxs FN=\"netpollready; touch " + flag + "\"", &st);
+  EXPECT_FALSE(exists(flag)) << "the shell ran the text after ';':\n" << out;
+  EXPECT_NE(st, 0);
+  EXPECT_NE(out.find("netpollready; touch"), std::string::npos)
+      << "goref should name the odd FN back:\n"
+      << out;
+  std::remove(flag.c_str());
+  out = sh("cd / && make -s -C " PROJECT_ROOT " sxs FN=\"*\"", &st);
+  EXPECT_EQ(out.find("bin"), std::string::npos) << "FN=* was globbed:\n" << out;
+}
+
+TEST(Make, DepsRefusesAGorootThatIsNotGo119AndInstallsNothing) {
+  char dir[] = "/tmp/netpoll-goroot-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::ofstream(std::string(dir) + "/VERSION") << "go1.21.0\n";
+  int st = 0;
+  std::string out = sh(std::string("GOROOT=") + dir + " make -C " PROJECT_ROOT " deps", &st);
+  EXPECT_NE(st, 0) << out;
+  EXPECT_NE(out.find(std::string("GOROOT=") + dir + " holds go1.21.0"), std::string::npos) << out;
+  EXPECT_NE(out.find("GOROOT=/usr/lib/go-1.19"), std::string::npos) << out;
+  EXPECT_EQ(out.find("installing"), std::string::npos) << "it ran apt-get:\n" << out;
+  out = sh("GOROOT=/nonexistent/go make -C " PROJECT_ROOT " deps", &st);
+  EXPECT_NE(st, 0) << out;
+  EXPECT_NE(out.find("GOROOT=/nonexistent/go holds no Go at all"), std::string::npos) << out;
+  std::remove((std::string(dir) + "/VERSION").c_str());
+  rmdir(dir);
+}
+
+TEST(GoRef, NamesTheGorootItFoundAndWhatToInstall) {
+  std::string goref = testutil::build_dir() + "/goref";
+  ASSERT_EQ(access(goref.c_str(), X_OK), 0) << "no " << goref;
+  char dir[] = "/tmp/netpoll-goroot-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::ofstream(std::string(dir) + "/VERSION") << "go1.21.0\n";
+  int st = 0;
+  std::string out = sh(std::string("GOROOT=") + dir + " " + goref + " check", &st);
+  EXPECT_EQ(st, 1);
+  EXPECT_NE(out.find(std::string("GOROOT ") + dir + " (from $GOROOT) holds go1.21.0, not Go 1.19"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("apt-get install golang-1.19-go"), std::string::npos) << out;
+  out = sh("GOROOT=/nonexistent/go " + goref + " check", &st);
+  EXPECT_EQ(st, 1);
+  EXPECT_NE(out.find("GOROOT /nonexistent/go (from $GOROOT) holds no Go"), std::string::npos)
+      << out;
+  std::remove((std::string(dir) + "/VERSION").c_str());
+  rmdir(dir);
+}

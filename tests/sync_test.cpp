@@ -1,0 +1,89 @@
+// sync.WaitGroup (sync/waitgroup.go) on the runtime's semaphores.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <vector>
+
+#include "gotest.h"
+#include "net/net.h"
+#include "sync/waitgroup.h"
+#include "testutil.h"
+
+TEST(WaitGroup, WaitReturnsOnlyAfterTheLastDone) {
+  std::atomic<int> done{0};
+  int seen = -1;
+  gotest::go([&] {
+    sync_::WaitGroup wg;
+    wg.Add(10);
+    for (int i = 0; i < 10; i++)
+      gotest::spawn([&] {
+        runtime::Gosched();
+        done++;
+        wg.Done();
+      });
+    wg.Wait();
+    seen = done.load();
+  });
+  EXPECT_EQ(seen, 10);
+}
+
+TEST(WaitGroup, WaitWithNothingToWaitForReturnsAtOnce) {
+  bool back = false;
+  gotest::go([&] {
+    sync_::WaitGroup wg;
+    wg.Wait();
+    back = true;
+  });
+  EXPECT_TRUE(back);
+}
+
+TEST(WaitGroupDeathTest, NegativeCounterPanics) {
+  EXPECT_EXIT(
+      {
+        sync_::WaitGroup wg;
+        wg.Done();
+      },
+      testing::ExitedWithCode(2), "fatal error: sync: negative WaitGroup counter");
+}
+
+// The WaitGroup lives on the waiter's stack, and the waiter returns (its
+// frame is gone) the moment Wait can: the last Done must not touch the
+// WaitGroup after it lets Wait return.  A storm of 2,000 goroutines, each
+// parked on a read whose deadline expires, each calling Done as it wakes,
+// on several Ms, again and again.
+TEST(WaitGroup, DeadlineStormWithTheWaitGroupOnTheWaitersStack) {
+  constexpr int kReaders = 2000, kRounds = 5;
+  testutil::raise_nofile(kReaders + 64);
+  std::atomic<int> timeouts{0};
+  int32_t left = gotest::go(
+      [&] {
+        for (int r = 0; r < kRounds; r++) {
+          // A listener per round: the connections are never accepted, and
+          // its queue goes with it.
+          net::netFD* ln;
+          ASSERT_EQ(net::Listen(0, &ln), 0);
+          int port = net::Port(ln);
+          std::vector<net::netFD*> conns(kReaders);
+          for (auto& c : conns) ASSERT_EQ(net::Dial(port, &c), 0);
+          {
+            sync_::WaitGroup wg;  // on this goroutine's stack
+            wg.Add(kReaders);
+            int64_t deadline = runtime::nanotime() + 5 * 1000 * 1000;
+            for (net::netFD* c : conns)
+              gotest::spawn([c, deadline, &wg, &timeouts] {
+                c->SetReadDeadline(deadline);
+                char b;
+                if (c->Read(&b, 1).err == net::ErrDeadlineExceeded) timeouts++;
+                wg.Done();
+              });
+            wg.Wait();
+          }
+          for (net::netFD* c : conns) c->Close(), net::Free(c);
+          ln->Close();
+          net::Free(ln);
+        }
+      },
+      4);
+  EXPECT_EQ(timeouts.load(), kReaders * kRounds);
+  EXPECT_EQ(left, 0);
+}
