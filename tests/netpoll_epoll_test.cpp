@@ -218,13 +218,11 @@ std::atomic<int> g_signals{0};
 void count_signal(int) { g_signals++; }
 }  // namespace
 
+// (Not run under ThreadSanitizer, which runs a handler only when the thread
+// next enters a libc function it intercepts; a retried raw epoll_wait never
+// does, so the handler this test waits for would not run until the poll
+// ends.  The Makefile leaves it out of that suite.)
 TEST_F(Netpoll, SignalDuringUnboundedPollRetries) {
-#ifdef __SANITIZE_THREAD__
-  // ThreadSanitizer runs a handler only when the thread next enters a libc
-  // function it intercepts; a retried raw epoll_wait never does, so the
-  // handler (which this test waits for) would not run until the poll ends.
-  GTEST_SKIP() << "ThreadSanitizer defers signal handlers past raw system calls";
-#endif
   struct sigaction sa {
   }, old{};
   sa.sa_handler = count_signal;  // no SA_RESTART, though epoll_wait ignores it anyway

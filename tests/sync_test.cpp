@@ -46,6 +46,28 @@ TEST(WaitGroupDeathTest, NegativeCounterPanics) {
       testing::ExitedWithCode(2), "fatal error: sync: negative WaitGroup counter");
 }
 
+// The last Done may race with the waiter's Wait; once Wait returns, the
+// waiter frees the WaitGroup, and Done must not touch it after that.  (The
+// WaitGroup this project had before sync.WaitGroup's twin did, between its
+// decrement and its hand-off; under AddressSanitizer that was a
+// heap-use-after-free within a few thousand rounds.)
+TEST(WaitGroup, DoneNeverTouchesAWaitGroupThatWaitHasLetGo) {
+  int rounds = 0;
+  gotest::go(
+      [&] {
+        for (int i = 0; i < 50000; i++) {
+          auto* wg = new sync_::WaitGroup;
+          wg->Add(1);
+          runtime::newproc([](void* p) { static_cast<sync_::WaitGroup*>(p)->Done(); }, wg);
+          wg->Wait();
+          delete wg;
+          rounds++;
+        }
+      },
+      2);
+  EXPECT_EQ(rounds, 50000);
+}
+
 // The WaitGroup lives on the waiter's stack, and the waiter returns (its
 // frame is gone) the moment Wait can: the last Done must not touch the
 // WaitGroup after it lets Wait return.  A storm of 2,000 goroutines, each
