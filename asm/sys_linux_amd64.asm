@@ -54,6 +54,7 @@ SYS_mmap                equ 9
 SYS_munmap              equ 11
 SYS_sched_yield         equ 24
 SYS_madvise             equ 28
+SYS_nanosleep           equ 35
 SYS_fcntl               equ 72
 SYS_futex               equ 202
 SYS_epoll_create        equ 213
@@ -151,6 +152,32 @@ runtime_pipe2:
         syscall                                 ; sys_linux_amd64.s:121
                                                 ; sys_linux_amd64.s:122  errno result: already in eax
         ret                                     ; sys_linux_amd64.s:123
+.end:
+
+; void runtime_usleep(uint32_t usec);                          Go's `usleep`
+; Go: sys_linux_amd64.s:125  (TEXT runtime·usleep)
+;   usec+0(FP) -> edi
+; Sleeps at least usec microseconds: nanosleep with a timespec built on
+; the stack, {usec / 1e6 s, usec % 1e6 * 1000 ns}.  sysmon sleeps here.
+; Returns nothing (Go discards nanosleep's answer).  rax, rcx, rdx, rsi,
+; rdi, r11 clobbered.
+global runtime_usleep:function (runtime_usleep.end - runtime_usleep)
+runtime_usleep:
+        sub     rsp, 24                         ; sys_linux_amd64.s:125  $16 of frame, and rsp aligned
+        xor     edx, edx                        ; sys_linux_amd64.s:126  DX = 0: the dividend's top half
+        mov     eax, edi                        ; sys_linux_amd64.s:127  usec, MOVL
+        mov     ecx, 1000000                    ; sys_linux_amd64.s:128
+        div     ecx                             ; sys_linux_amd64.s:129  eax = seconds, edx = the rest in µs
+        mov     [rsp], rax                      ; sys_linux_amd64.s:130  tv_sec
+        mov     eax, 1000                       ; sys_linux_amd64.s:131  usec to nsec
+        mul     edx                             ; sys_linux_amd64.s:132
+        mov     [rsp + 8], rax                  ; sys_linux_amd64.s:133  tv_nsec
+        mov     rdi, rsp                        ; sys_linux_amd64.s:136  &ts
+        xor     esi, esi                        ; sys_linux_amd64.s:137  no remainder wanted
+        mov     eax, SYS_nanosleep              ; sys_linux_amd64.s:138
+        syscall                                 ; sys_linux_amd64.s:139
+        add     rsp, 24
+        ret                                     ; sys_linux_amd64.s:140
 .end:
 
 ; int64_t nanotime1(void);

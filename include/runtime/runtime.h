@@ -36,21 +36,34 @@ int64_t nanotime();  // the monotonic clock, in ns
 extern int32_t (*overrideWrite)(uintptr_t fd, const void* p, int32_t n);
 int32_t write(uintptr_t fd, const void* p, int32_t n);
 
-// --- time.go (src/runtime/time.cpp), simplified: one heap for the whole process,
-// under one lock, run by whichever M looks for work (Go keeps a heap per P).
+// --- time.go (src/runtime/time.cpp): a 4-ary timer heap per P ---
+void timeSleep(int64_t ns);  // time.go:178  Go's time.Sleep
+bool resetForSleep(g* gp, void* t);
+void goroutineReady(void* arg, uintptr_t seq);
 void addtimer(timer* t);
+void doaddtimer(p* pp, timer* t);
 bool deltimer(timer* t);
+int32_t dodeltimer(p* pp, int32_t i);
+void dodeltimer0(p* pp);
 bool modtimer(timer* t, int64_t when, int64_t period, void (*f)(void*, uintptr_t), void* arg,
               uintptr_t seq);
 bool resettimer(timer* t, int64_t when);
-// Runs every timer due by now; returns the when of the next one, or 0.
-int64_t checkTimers(int64_t now);
-// The when of the earliest pending timer, or 0; runs nothing.
-int64_t nextTimerWhen();
-// Timers that are still pending (for tests).
+void cleantimers(p* pp);
+void moveTimers(p* pp, timer** timers, int32_t n);
+void adjusttimers(p* pp, int64_t now);
+void addAdjustedTimers(p* pp, timer** moved, int32_t n);
+int64_t nobarrierWakeTime(p* pp);
+int64_t runtimer(p* pp, int64_t now);
+void runOneTimer(p* pp, timer* t, int64_t now);
+void clearDeletedTimers(p* pp);
+void updateTimer0When(p* pp);
+void updateTimerModifiedEarliest(p* pp, int64_t nextwhen);
+int64_t timeSleepUntil();
+int32_t siftupTimer(timer** t, int32_t n, int32_t i);
+void siftdownTimer(timer** t, int32_t n, int32_t i);
+[[noreturn]] void badTimer();
+// Not in Go: the timers pending in every P's heap, for tests.
 int32_t ntimers();
-// time.go:178  Go's time.Sleep: park the calling goroutine for ns.
-void timeSleep(int64_t ns);
 
 // --- stack.go (src/runtime/stack.cpp) ---
 // A stack of n bytes, [*lo, *hi), from a span of them; never freed.
@@ -66,19 +79,46 @@ void poll_runtime_Semrelease(std::atomic<uint32_t>* addr);
 
 // --- proc.go (src/runtime/proc.cpp) ---
 g* getg();  // the running g, or nullptr on an M's own stack (g0)
-m* getm();
+m* getm();  // this thread's M, or nullptr outside the scheduler
+uint32_t fastrand();
+void ready(g* gp, bool next);
 void gopark(bool (*unlockf)(g*, void*), void* lock, waitReason reason);
 void goparkunlock(mutex* lock, waitReason reason);
 void goready(g* gp);
 void Gosched();
 void casgstatus(g* gp, uint32_t oldval, uint32_t newval);
 g* newproc(void (*fn)(void*), void* arg);
-void injectglist(gList* glist);
+void startm(p* pp, bool spinning);
+void handoffp(p* pp);
+void wakep();
+bool pollWork();
+g* stealWork(int64_t now, bool* inheritTime, int64_t* rnow, int64_t* pollUntil, bool* newWork);
+p* checkRunqsNoP();
+int64_t checkTimersNoP(int64_t pollUntil);
 void wakeNetPoller(int64_t when);
-// Runs fn(arg) as the main goroutine on nprocs Ms (NETPOLL_PROCS, default
-// 2, when nprocs is 0); returns when it returns, with the number of other
-// goroutines still alive then.  Not in Go, where main's return ends the
-// process: here tests run the scheduler again and again.
+void injectglist(gList* glist);
+bool checkTimers(p* pp, int64_t now, int64_t* rnow, int64_t* pollUntil);
+void acquirep(p* pp);
+p* releasep();
+void globrunqput(g* gp);
+void globrunqputbatch(gQueue* batch, int32_t n);
+g* globrunqget(p* pp, int32_t max);
+void updateTimerPMask(p* pp);
+int64_t pidleput(p* pp, int64_t now);
+p* pidleget(int64_t now, int64_t* rnow);
+bool runqempty(p* pp);
+void runqput(p* pp, g* gp, bool next);
+bool runqputslow(p* pp, g* gp, uint32_t h, uint32_t t);
+void runqputbatch(p* pp, gQueue* q, int qsize);
+g* runqget(p* pp, bool* inheritTime);
+uint32_t runqgrab(p* pp, std::atomic<g*>* batch, uint32_t batchHead, bool stealRunNextG);
+g* runqsteal(p* pp, p* p2, bool stealRunNextG);
+// Before any run, allp[0] exists, for timers set from outside the scheduler.
+void ensureP0();
+// Runs fn(arg) as the main goroutine on nprocs Ps (NETPOLL_PROCS, else the
+// number of CPUs, when nprocs is 0); returns when it returns, with the
+// number of other goroutines still alive then.  Not in Go, where main's
+// return ends the process: here tests run the scheduler again and again.
 int32_t run(void (*fn)(void*), void* arg, int32_t nprocs = 0);
 // Every g ever made, newest first (Go's allgs), for tests and gdb.
 g* allgs();

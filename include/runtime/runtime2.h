@@ -1,16 +1,17 @@
 // runtime2.h - twin of the parts of Go 1.19.8's runtime/runtime2.go that the
-// netpoller touches: g, m, gobuf, the scheduler's global state, mutex and
-// note, and the lists of g's (proc.go's gList and gQueue).
+// netpoller and the scheduler around it use: g, m, p, gobuf, the
+// scheduler's global state (schedt), sudog, mutex and note, and the lists of
+// g's (proc.go's gList and gQueue).
 //
 // What is simpler than Go, and why:
-//  - No P.  Go's Ms run goroutines only while holding a P (a slot of
-//    GOMAXPROCS); here every M may run goroutines, and all share one run
-//    queue (Go's sched.runq, the global queue).  No work stealing.
 //  - A g's stack is fixed (256 KiB of address space, of which only the
 //    pages it touches are memory), carved from large mappings; Go's start at
 //    2 KiB (_StackMin) and grow by copying.  Overflow is caught at function
 //    entry against stackguard0, as Go's prologue does (src/runtime/stack.cpp).
 //  - A g runs a C function with one argument instead of a Go closure.
+//  - Of the many fields Go's g, m, p and schedt carry (for the GC, the
+//    race detector, profiling, syscalls, locked threads, cgo), only those the
+//    scheduler's netpoll paths read are here; each cites its Go line.
 #pragma once
 
 #include <atomic>
@@ -59,16 +60,40 @@ enum class waitReason : uint8_t {
 
 struct m;
 struct g;
+struct p;
 
-// time.go:18  A runtime timer: f(arg, seq) runs on an M at `when`.
+// runtime2.go:116-153  A P's status.  _Psyscall and _Pgcstop are never
+// entered here (no syscall hands off its P; no GC stops the world).
+enum : uint32_t {
+  Pidle = 0,     // runtime2.go:116
+  Prunning = 1,  // runtime2.go:125
+  Pdead = 4,     // runtime2.go:153
+};
+
+// time.go:120-160  A timer's status: which heap operations may touch it now.
+enum : uint32_t {
+  timerNoStatus = 0,         // time.go:122  not in a heap
+  timerWaiting = 1,          // time.go:126  in a P's heap, waiting
+  timerRunning = 2,          // time.go:130  its function is running
+  timerDeleted = 3,          // time.go:134  deleted, still in the heap
+  timerRemoving = 4,         // time.go:138  being taken out of the heap
+  timerRemoved = 5,          // time.go:142  taken out
+  timerModifying = 6,        // time.go:146  being changed by modtimer
+  timerModifiedEarlier = 7,  // time.go:151  nextwhen < when: move it up
+  timerModifiedLater = 8,    // time.go:156  nextwhen >= when: move it down
+  timerMoving = 9,           // time.go:160  being moved to its new place
+};
+
+// time.go:18  A runtime timer: f(arg, seq) runs on an M with a P at `when`.
 struct timer {
+  std::atomic<p*> pp{nullptr};                    // time.go:22  the P whose heap holds it
   int64_t when = 0;                               // time.go:29
   int64_t period = 0;                             // time.go:30  (always 0 here)
   void (*f)(void* arg, uintptr_t seq) = nullptr;  // time.go:31
   void* arg = nullptr;                            // time.go:32
   uintptr_t seq = 0;                              // time.go:33
-  int64_t nextwhen = 0;                           // time.go:36  when to set when, for timeSleep
-  int32_t index = -1;                             // its place in the heap, -1 if none
+  int64_t nextwhen = 0;                           // time.go:36  the when to move to
+  std::atomic<uint32_t> status{timerNoStatus};    // time.go:39
 };
 
 // runtime2.go:348  A g waiting on something: here, on a semaphore
@@ -111,31 +136,55 @@ struct g {
 
 // runtime2.go:526  A machine: an OS thread.
 struct m {
-  int64_t id;
-  gobuf g0sched;                   // g0: the thread's own stack, where the scheduler runs
+  gobuf g0sched;                   // runtime2.go:527  g0: the thread's own stack
   g* curg;                         // runtime2.go:539  the g it is running
+  uintptr_t vdsoSP;                // runtime2.go:588  SP while in the vDSO (0 if not)
+  uintptr_t vdsoPC;                // runtime2.go:589  PC while in the vDSO
+  std::atomic<p*> p_;              // runtime2.go:541  its P while running Go code
+  p* nextp;                        // runtime2.go:542  the P to take when woken
+  int64_t id;                      // runtime2.go:544
+  int32_t locks;                   // runtime2.go:548  runtime locks held
+  bool spinning;                   // runtime2.go:551  out of work, looking for some
+  uint64_t fastrand;               // runtime2.go:557  fastrand's state
   note park;                       // runtime2.go:564  sleeps here when idle (stopm)
+  m* alllink;                      // runtime2.go:565  every M (Go's allm)
   m* schedlink;                    // runtime2.go:566  next on sched.midle
   bool (*waitunlockf)(g*, void*);  // runtime2.go:572  gopark's commit
   void* waitlock;                  // runtime2.go:573  and its argument
+  void (*mstartfn)();              // runtime2.go:538  what a new M runs first (sysmon)
   g* (*mcallfn)(g*);               // the function mcall runs on g0 (Go passes it in DI)
   void* g0_tsan_fiber;             // TSan's handle for g0
   const void* g0_stack_bottom;     // ASan's view of g0's stack
   size_t g0_stack_size;
-  uintptr_t thread;  // pthread_t
+  uintptr_t thread;  // pthread_t; Go keeps the thread id in procid
 };
+// asm/sys_linux_amd64.asm's nanotime1 reads these, as Go's reads m_vdsoSP
+// and the rest from go_asm.h.
+constexpr size_t m_g0sched = 0, m_curg = 8, m_vdsoSP = 16, m_vdsoPC = 24;
+static_assert(offsetof(m, g0sched) == m_g0sched && offsetof(m, curg) == m_curg &&
+                  offsetof(m, vdsoSP) == m_vdsoSP && offsetof(m, vdsoPC) == m_vdsoPC,
+              "asm/sys_linux_amd64.asm uses these offsets");
 
 // proc.go:6106  A list of g's linked through schedlink; a stack.
+// gfget asks whether sched.gFree.stack is empty before it takes the lock
+// (as findRunnable reads sched.runqsize, below), so head is read and
+// written atomically; relaxed, because the lock orders everything else.
 struct gList {
-  g* head = nullptr;
-  bool empty() const { return head == nullptr; }  // proc.go:6111
-  void push(g* gp) {                              // proc.go:6116
-    gp->schedlink = head;
-    head = gp;
+  std::atomic<g*> head{nullptr};
+  gList() = default;
+  gList(const gList& o) : head(o.head.load(std::memory_order_relaxed)) {}
+  gList& operator=(const gList& o) {
+    head.store(o.head.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    return *this;
+  }
+  bool empty() const { return head.load(std::memory_order_relaxed) == nullptr; }  // proc.go:6111
+  void push(g* gp) {                                                              // proc.go:6116
+    gp->schedlink = head.load(std::memory_order_relaxed);
+    head.store(gp, std::memory_order_relaxed);
   }
   g* pop() {  // proc.go:6130
-    g* gp = head;
-    if (gp) head = gp->schedlink;
+    g* gp = head.load(std::memory_order_relaxed);
+    if (gp) head.store(gp->schedlink, std::memory_order_relaxed);
     return gp;
   }
 };
@@ -145,13 +194,27 @@ struct gQueue {
   g* head = nullptr;
   g* tail = nullptr;
   bool empty() const { return head == nullptr; }  // proc.go:6045
-  void pushBack(g* gp) {                          // proc.go:6059
+  void push(g* gp) {                              // proc.go:6050  at the front
+    gp->schedlink = head;
+    head = gp;
+    if (tail == nullptr) tail = gp;
+  }
+  void pushBack(g* gp) {  // proc.go:6059
     gp->schedlink = nullptr;
     if (tail)
       tail->schedlink = gp;
     else
       head = gp;
     tail = gp;
+  }
+  void pushBackAll(gQueue q2) {  // proc.go:6071
+    if (q2.tail == nullptr) return;
+    q2.tail->schedlink = nullptr;
+    if (tail != nullptr)
+      tail->schedlink = q2.head;
+    else
+      head = q2.head;
+    tail = q2.tail;
   }
   g* pop() {  // proc.go:6086
     g* gp = head;
@@ -163,26 +226,80 @@ struct gQueue {
   }
 };
 
+// runtime2.go:609  A processor: the right to run Go code.  An M needs a P
+// to run goroutines; there are NETPOLL_PROCS of them (Go's GOMAXPROCS).
+struct p {
+  int32_t id;                    // runtime2.go:610
+  std::atomic<uint32_t> status;  // runtime2.go:611  Pidle, Prunning, Pdead
+  p* link;                       // runtime2.go:612  next on sched.pidle
+  uint32_t schedtick;            // runtime2.go:613  one more per schedule
+  std::atomic<m*> m_;            // runtime2.go:616  back-link to its M (nil if idle)
+  // runtime2.go:629-631  Runnable goroutines, a ring the owner pushes at
+  // the tail and anyone may take from at the head.
+  std::atomic<uint32_t> runqhead;
+  std::atomic<uint32_t> runqtail;
+  std::atomic<g*> runq[256];
+  // runtime2.go:644  A g readied by the running g, to run next, ahead of
+  // runq, in the rest of the running g's time slice.
+  std::atomic<g*> runnext;
+  struct {  // runtime2.go:647  dead g's, for reuse
+    gList list;
+    int32_t n;
+  } gFree;
+  std::atomic<int64_t> timer0When;             // runtime2.go:683  when of timers[0]; 0 if none
+  std::atomic<int64_t> timerModifiedEarliest;  // runtime2.go:690  earliest timerModifiedEarlier
+  mutex timersLock;                            // runtime2.go:727
+  // runtime2.go:732  The timer heap, 4-ary, ordered on when.  Go's is a
+  // slice; ours is an array grown by mapping a larger one.
+  timer** timers;
+  int32_t ntimers, timerscap;
+  std::atomic<uint32_t> numTimers;      // runtime2.go:736  timers in the heap
+  std::atomic<uint32_t> deletedTimers;  // runtime2.go:740  of which timerDeleted
+
+  void init(int32_t id);  // proc.go's p.init and p.destroy (src/runtime/proc.cpp)
+  void destroy();
+};
+
 // runtime2.go:767  The scheduler's global state.
 struct schedt {
   std::atomic<uint64_t> goidgen{0};  // runtime2.go:769
-  // runtime2.go:770  when the network was last polled; 0 while an M is
+  // runtime2.go:770  When the network was last polled; 0 while an M is
   // blocked in netpoll.  At most one M polls with a timeout at a time.
   std::atomic<int64_t> lastpoll{0};
-  std::atomic<int64_t> pollUntil{0};  // runtime2.go:771  when that poll ends
-  mutex lock;                         // runtime2.go:773
-  m* midle = nullptr;                 // runtime2.go:778  idle Ms
-  int32_t nmidle = 0;                 // runtime2.go:779
-  gQueue runq;                        // runtime2.go:793  the run queue
-  int32_t runqsize = 0;
-  gList gFree;  // runtime2.go:809  dead g's, with stacks, for reuse
+  std::atomic<int64_t> pollUntil{0};    // runtime2.go:771  when that poll ends
+  mutex lock;                           // runtime2.go:773
+  m* midle = nullptr;                   // runtime2.go:778  idle Ms
+  int32_t nmidle = 0;                   // runtime2.go:779
+  int64_t mnext = 0;                    // runtime2.go:781  Ms made, and the next M's id
+  int32_t maxmcount = 0;                // runtime2.go:782  at most this many Ms
+  p* pidle = nullptr;                   // runtime2.go:788  idle Ps
+  std::atomic<uint32_t> npidle{0};      // runtime2.go:789
+  std::atomic<uint32_t> nmspinning{0};  // runtime2.go:790
+  gQueue runq;                          // runtime2.go:793  the global run queue
+  // runtime2.go:794  Written under lock, but findRunnable, wakep and
+  // checkRunqsNoP read it without, then check again under the lock.  Go's
+  // runtime tolerates the racy read; in C++ it is undefined, so ours is
+  // atomic.
+  std::atomic<int32_t> runqsize{0};
+  struct {  // runtime2.go:809  dead g's, for any P
+    mutex lock;
+    gList stack;  // every stack here is kept: Go's noStack list stays empty
+    int32_t n = 0;
+  } gFree;
+  std::atomic<uint32_t> sysmonwait{0};  // runtime2.go:831  sysmon sleeps on sysmonnote
+  note sysmonnote;                      // runtime2.go:832
+  mutex sysmonlock;                     // runtime2.go:849
   // Not in Go: a Go program ends when main.main returns; ours may be run
-  // again (by tests), so it is told to stop and counts what is left.
+  // again (by tests), so its Ms are told to stop, and it counts what is
+  // left.
   std::atomic<bool> done{false};
   std::atomic<int32_t> ngsys{0};  // live g's other than main (Go's gcount)
 };
 
 extern schedt sched;
 extern g* allg_head;  // proc.cpp: every g, linked by alllink (Go's allgs)
+extern p* allp[];     // proc.cpp: the Ps, allp[0..gomaxprocs)
+extern int32_t gomaxprocs;
+extern m* allm;  // proc.cpp: every M, linked by alllink
 
 }  // namespace runtime

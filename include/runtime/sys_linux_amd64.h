@@ -4,8 +4,8 @@
 // Every stub returns the kernel's raw answer: a result, or -errno.  None of
 // them reads or writes libc's errno.
 //
-// Names: Go's, in namespace runtime.  Four of Go's names are symbols glibc
-// already exports (exit, read, pipe2, madvise); defining them would replace libc's for the
+// Names: Go's, in namespace runtime.  Five of Go's names are symbols glibc
+// already exports (exit, read, pipe2, usleep, madvise); defining them would replace libc's for the
 // whole program, so their assembly symbols are Go's linker names with the
 // middle dot spelled '_' (runtime·read -> runtime_read).  The asm labels
 // below bind them back to Go's names, so C++ code calls runtime::read and
@@ -64,6 +64,8 @@ int32_t read(int32_t fd, void* p, int32_t n) noexcept __asm__("runtime_read");
 // r and w into rw[0] and rw[1]; returns errno (0 or -errno).  Symbol
 // runtime_pipe2.
 int32_t pipe2(int32_t flags, int32_t rw[2]) noexcept __asm__("runtime_pipe2");
+// sys_linux_amd64.s:125  Go's usleep: nanosleep for usec µs.  Symbol runtime_usleep.
+void usleep(uint32_t usec) noexcept __asm__("runtime_usleep");
 // sys_linux_amd64.s:540  Go's madvise: 0 or -errno.  Symbol runtime_madvise.
 int32_t madvise(void* addr, uintptr_t n, int32_t flags) noexcept __asm__("runtime_madvise");
 
