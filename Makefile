@@ -52,12 +52,15 @@ RUNTIME_SRC := \
 	src/runtime/nbpipe_pipe2.cpp \
 	src/runtime/netpoll.cpp \
 	src/runtime/netpoll_epoll.cpp \
+	src/runtime/os_linux.cpp \
 	src/runtime/panic.cpp \
 	src/runtime/proc.cpp \
 	src/runtime/sema.cpp \
 	src/runtime/stack.cpp \
 	src/runtime/time.cpp \
-	src/runtime/time_nofake.cpp
+	src/runtime/time_nofake.cpp \
+	src/runtime/vdso_linux.cpp \
+	src/runtime/vdso_linux_amd64.cpp
 
 # The layers above the runtime, as Go's: internal/poll (the FD, its
 # fdMutex and its pollDesc), sync.WaitGroup, and a small net package.
@@ -107,6 +110,7 @@ TEST_SRC := \
 	tests/stress_test.cpp \
 	tests/proc_test.cpp \
 	tests/time_test.cpp \
+	tests/vdso_linux_test.cpp \
 	tests/demo_test.cpp \
 	tests/goref_test.cpp \
 	tests/make_test.cpp \
@@ -172,12 +176,12 @@ bench-run: $(addprefix $(B)/bench/,$(BENCH_BIN))
 $(B)/bench/micro_bench: $(B)/tests/bench/micro_bench.o $(B)/libruntime.a
 	$(say) LINK $@
 	@mkdir -p $(@D)
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ -lbenchmark
+	$(Q)$(link) -lbenchmark
 
 $(B)/bench/echo_server: $(B)/tests/bench/echo_server.o $(NET_OBJ) $(B)/libruntime.a
 	$(say) LINK $@
 	@mkdir -p $(@D)
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
+	$(Q)$(link)
 
 $(B)/bench/%: $(B)/tests/bench/%.o
 	$(say) LINK $@
@@ -230,13 +234,20 @@ $(B)/FLAGS: FORCE | $(B)/
 	@echo '$(FLAGS_NOW)' | cmp -s - $@ || echo '$(FLAGS_NOW)' >$@
 FORCE:
 
+# The whole runtime goes into every program, as Go links its whole runtime:
+# nothing calls sysargs (src/runtime/os_linux.cpp), which libc runs from
+# .init_array, and an archive member nobody calls would be left out.
+# link = the objects, then the runtime whole.
+link = $(CXX) $(LDFLAGS) -o $@ $(filter-out %.a,$^) \
+  -Wl$(comma)--whole-archive $(filter %.a,$^) -Wl$(comma)--no-whole-archive
+
 $(B)/libruntime.a: $(RUNTIME_OBJ)
 	$(say) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/demo: $(DEMO_OBJ) $(NET_OBJ) $(B)/libruntime.a
 	$(say) LINK $@
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
+	$(Q)$(link)
 
 $(B)/goref: $(GOREF_MAIN_OBJ) $(GOREF_OBJ)
 	$(say) LINK $@
@@ -244,16 +255,16 @@ $(B)/goref: $(GOREF_MAIN_OBJ) $(GOREF_OBJ)
 
 $(B)/tour: $(TOUR_OBJ) $(TRACER_OBJ) $(B)/libruntime.a
 	$(say) LINK $@
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
+	$(Q)$(link)
 
 # A program in a known state for the gdb tests (and for trying the extension).
 $(B)/tests/gdb_target: $(B)/tests/gdb_target.o $(B)/libruntime.a
 	$(say) LINK $@
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $^
+	$(Q)$(link)
 
 $(B)/tests/runtime_test: $(TEST_OBJ) $(TRACER_OBJ) $(GOREF_OBJ) $(NET_OBJ) $(B)/libruntime.a
 	$(say) LINK $@
-	$(Q)$(CXX) $(LDFLAGS) -o $@ $^ -lgtest
+	$(Q)$(link) -lgtest
 
 # The stack check itself: not instrumented (it would call itself), and
 # without debug information, so that gdb's `step` walks past it into the

@@ -21,10 +21,11 @@
 ; points at our caller's return address throughout.
 ;
 ; Names.  Go's names are kept, except where glibc already exports the
-; symbol (exit, read, pipe2, madvise): a stub of that name would replace
+; symbol (exit, open, read, pipe2, madvise): a stub of that name would replace
 ; libc's for the whole program.  Those take Go's linker symbol with `·`
 ; spelled `_`:
 ;   runtime·exit    -> runtime_exit
+;   runtime·open    -> runtime_open
 ;   runtime·read    -> runtime_read
 ;   runtime·pipe2   -> runtime_pipe2
 ;   runtime·madvise -> runtime_madvise
@@ -62,13 +63,25 @@ SYS_clock_gettime       equ 228
 SYS_exit_group          equ 231
 SYS_epoll_wait          equ 232         ; Go 1.19 does not use this one
 SYS_epoll_ctl           equ 233
+SYS_openat              equ 257
 SYS_epoll_pwait         equ 281
 SYS_epoll_create1       equ 291
 SYS_pipe2               equ 293
 
+AT_FDCWD                equ -100        ; openat: a path relative to the working directory
 F_SETFD                 equ 2           ; fcntl: set descriptor flags
 FD_CLOEXEC              equ 1
 CLOCK_MONOTONIC         equ 1
+
+; Offsets nanotime1 reads, as Go's go_asm.h gives its assembly; checked by
+; static_assert in include/runtime/runtime2.h.
+m_g0sched               equ 0           ; m.g0sched: g0's saved context
+m_curg                  equ 8           ; m.curg
+m_vdsoSP                equ 16          ; m.vdsoSP
+m_vdsoPC                equ 24          ; m.vdsoPC
+gobuf_sp                equ 0           ; gobuf.sp
+g_stack_lo              equ 0           ; g.stack_lo
+g_stack_hi              equ 8           ; g.stack_hi
 
 section .text
 
@@ -84,6 +97,30 @@ runtime_exit:
         mov     eax, SYS_exit_group             ; sys_linux_amd64.s:58
         syscall                                 ; sys_linux_amd64.s:59
         ret                                     ; sys_linux_amd64.s:60  never reached
+.end:
+
+; int32_t runtime_open(const char *name, int32_t mode, int32_t perm);  Go's `open`
+; Go: sys_linux_amd64.s:74  (TEXT runtime·open)
+;   name+0(FP) -> rsi (arrives in rdi)   mode+8(FP) -> edx (arrives in esi)
+;   perm+12(FP) -> r10d (arrives in edx); rdi gets AT_FDCWD
+; openat relative to the working directory, as Go's (Android blocks plain
+; open).  System V hands us the arguments one register to the left of
+; where the kernel wants them, so they move from the last to the first,
+; each before its register is overwritten: Go's order, reversed.
+; Returns the new fd, or -1 on any error (the errno dropped, as Go's).
+global runtime_open:function (runtime_open.end - runtime_open)
+runtime_open:
+        mov     r10d, edx                       ; sys_linux_amd64.s:79  perm, MOVL
+        mov     edx, esi                        ; sys_linux_amd64.s:78  mode, MOVL
+        mov     rsi, rdi                        ; sys_linux_amd64.s:77  name
+        mov     edi, AT_FDCWD                   ; sys_linux_amd64.s:76  MOVL: 0x00000000ffffff9c, as Go's
+        mov     eax, SYS_openat                 ; sys_linux_amd64.s:80
+        syscall                                 ; sys_linux_amd64.s:81
+        cmp     rax, -4095                      ; sys_linux_amd64.s:82
+        jbe     .ok                             ; sys_linux_amd64.s:83
+        mov     eax, -1                         ; sys_linux_amd64.s:84
+.ok:                                            ; sys_linux_amd64.s:85  result: already in eax
+        ret                                     ; sys_linux_amd64.s:86
 .end:
 
 ; int32_t closefd(int32_t fd);
@@ -181,33 +218,87 @@ runtime_usleep:
 .end:
 
 ; int64_t nanotime1(void);
-; Go: sys_linux_amd64.s:228  (TEXT runtime·nanotime1), its fallback path
-; only.  Go first switches to the g0 stack and calls the vDSO's
-; clock_gettime, a function the kernel maps into every process so that
-; reading the clock needs no system call; when there is no vDSO it issues
-; the real one.  We always issue the real one: slower (a few hundred
-; nanoseconds), but it is a `syscall` a reader can step to.  Left out:
-;   sys_linux_amd64.s:236-257  save SP, record m.vdsoPC/vdsoSP for SIGPROF
-;                              tracebacks, switch to g0's stack
-;   sys_linux_amd64.s:265-268  look up and call the vDSO's clock_gettime
-;   sys_linux_amd64.s:278-281  restore m.vdsoPC/vdsoSP
-; Returns CLOCK_MONOTONIC in nanoseconds.  rcx, r11 clobbered; the 16-byte
-; timespec lives below our return address, and 24 bytes keep rsp aligned.
+; Go: sys_linux_amd64.s:228  (TEXT runtime·nanotime1)
+; CLOCK_MONOTONIC in nanoseconds.  When sysargs found a vDSO
+; (src/runtime/os_linux.cpp), vdsoClockgettimeSym holds the address of the
+; kernel's __vdso_clock_gettime: an ordinary function in user space that
+; reads the time from a page the kernel keeps current, with no system
+; call.  When there is none (or NETPOLL_VDSO=0) the stub issues
+; clock_gettime, which is the step a reader can take to the kernel.
+;
+; Go runs the vDSO on g0's stack: nobody knows how much stack it needs
+; (golang/go#20427: hardened kernels use a page), and a goroutine's may be
+; small.  Ours are 256 KiB, but the switch is kept, as Go's.  Go finds the
+; M from g in R14; ours asks getm (src/runtime/proc.cpp), which reads it
+; from a thread-local variable, and outside a run there is none: then
+; there is nothing to record and no g0 to switch to.  Go switches when g
+; is m.curg; we have no g register, so "on curg" is "SP within curg's
+; stack" -- on g0, with curg still set (a g parking), SP is not.
+;
+; m.vdsoSP/vdsoPC (runtime2.h's m) say, while the vDSO runs, where the
+; goroutine was: Go's SIGPROF traceback reads them; here gdb can.
+; System V differences: rbx and r12 are callee-saved, so they are pushed
+; first (Go's ABI keeps no register across a call).  rcx, rdx, rsi, rdi,
+; r8-r11 clobbered, by the vDSO or by `syscall`.
+extern runtime_getm
+extern vdsoClockgettimeSym
 global nanotime1:function (nanotime1.end - nanotime1)
 nanotime1:
-        sub     rsp, 24                         ; sys_linux_amd64.s:260-261  room for the timespec, aligned
+        push    rbx                             ; System V: ours to keep
+        push    r12
+        sub     rsp, 24                         ; sys_linux_amd64.s:228  Go's $16 frame, + 8 to align
+        mov     r12, rsp                        ; sys_linux_amd64.s:236  save old SP; C code keeps r12
+        call    runtime_getm                    ; sys_linux_amd64.s:238  g_m(R14): ours from TLS
+        mov     rbx, rax                        ;   the M; C code keeps rbx
+        test    rbx, rbx                        ; no M (not in a run): nothing to record
+        jz      .noswitch
+        mov     rcx, [rbx + m_vdsoPC]           ; sys_linux_amd64.s:243
+        mov     rdx, [rbx + m_vdsoSP]           ; sys_linux_amd64.s:244
+        mov     [rsp], rcx                      ; sys_linux_amd64.s:245  old vdsoPC
+        mov     [rsp + 8], rdx                  ; sys_linux_amd64.s:246  old vdsoSP
+        lea     rdx, [rsp + 48]                 ; sys_linux_amd64.s:248  ret+0(FP): the caller's SP
+        mov     rcx, [rdx - 8]                  ; sys_linux_amd64.s:249  the return address
+        mov     [rbx + m_vdsoPC], rcx           ; sys_linux_amd64.s:250
+        mov     [rbx + m_vdsoSP], rdx           ; sys_linux_amd64.s:251
+        mov     rcx, [rbx + m_curg]             ; sys_linux_amd64.s:253  CMPQ R14, m_curg: only switch if on curg:
+        test    rcx, rcx                        ;   is there one,
+        jz      .noswitch
+        cmp     rsp, [rcx + g_stack_lo]         ;   and is SP in its stack?
+        jb      .noswitch
+        cmp     rsp, [rcx + g_stack_hi]
+        jae     .noswitch                       ; sys_linux_amd64.s:254
+        mov     rsp, [rbx + m_g0sched + gobuf_sp]  ; sys_linux_amd64.s:256-257  set SP to g0's stack
+.noswitch:                                      ; sys_linux_amd64.s:259
+        sub     rsp, 16                         ; sys_linux_amd64.s:260  space for the timespec
+        and     rsp, -16                        ; sys_linux_amd64.s:261  align for C code
         mov     edi, CLOCK_MONOTONIC            ; sys_linux_amd64.s:263
         mov     rsi, rsp                        ; sys_linux_amd64.s:264  &ts
-        mov     eax, SYS_clock_gettime          ; sys_linux_amd64.s:289
-        syscall                                 ; sys_linux_amd64.s:290
-                                                ; sys_linux_amd64.s:291  JMP ret: ours falls through
+        mov     rax, [rel vdsoClockgettimeSym]  ; sys_linux_amd64.s:265
+        test    rax, rax                        ; sys_linux_amd64.s:266
+        jz      .fallback                       ; sys_linux_amd64.s:267
+        call    rax                             ; sys_linux_amd64.s:268  into the vDSO
+.ret:                                           ; sys_linux_amd64.s:269
         mov     rax, [rsp]                      ; sys_linux_amd64.s:270  tv_sec
         mov     rdx, [rsp + 8]                  ; sys_linux_amd64.s:271  tv_nsec
-        add     rsp, 24                         ; sys_linux_amd64.s:272  back to the caller's SP
+        mov     rsp, r12                        ; sys_linux_amd64.s:272  restore the real SP
+        test    rbx, rbx
+        jz      .done
+        mov     rcx, [rsp + 8]                  ; sys_linux_amd64.s:278
+        mov     [rbx + m_vdsoSP], rcx           ; sys_linux_amd64.s:279  restore vdsoSP (0 outside)
+        mov     rcx, [rsp]                      ; sys_linux_amd64.s:280
+        mov     [rbx + m_vdsoPC], rcx           ; sys_linux_amd64.s:281
+.done:
         imul    rax, rax, 1000000000            ; sys_linux_amd64.s:284
         add     rax, rdx                        ; sys_linux_amd64.s:285
                                                 ; sys_linux_amd64.s:286  result: already in rax
+        add     rsp, 24
+        pop     r12
+        pop     rbx
         ret                                     ; sys_linux_amd64.s:287
+.fallback:                                      ; sys_linux_amd64.s:288
+        mov     eax, SYS_clock_gettime          ; sys_linux_amd64.s:289  edi, rsi: set above
+        syscall                                 ; sys_linux_amd64.s:290
+        jmp     .ret                            ; sys_linux_amd64.s:291
 .end:
 
 ; struct mmapResult { void *p; int64_t err; }

@@ -92,6 +92,12 @@ const AbiCase kCases[] = {
      f(rt::closefd),
      [](int, int, int) { return Args{{u(testutil::open_null())}}; },
      {{u(-1)}}},
+    {"open",
+     f(rt::open),
+     [](int, int, int) {
+       return Args{{p("/dev/null"), O_RDONLY | O_CLOEXEC}};
+     },
+     {{p("/nonexistent/netpoll-asm"), O_RDONLY}}},
     {"closeonexec", f(rt::closeonexec), [](int, int rd, int) { return Args{{u(rd)}}; }, {{u(-1)}}},
     {"futex",
      f(rt::futex),
@@ -119,7 +125,8 @@ TEST_P(Abi, CalleeSavedRegistersSurviveSuccess) {
   EXPECT_GE(static_cast<int32_t>(r), 0) << "this call was meant to succeed";
   EXPECT_EQ(clobbered, 0u) << "changed registers: 1 rbx 2 rbp 4 r12 8 r13 16 r14 32 r15";
   if (c.fn == f(rt::pipe2)) ::close(g_rw[0]), ::close(g_rw[1]);
-  if (c.fn == f(rt::epollcreate) || c.fn == f(rt::epollcreate1)) ::close(static_cast<int>(r));
+  if (c.fn == f(rt::epollcreate) || c.fn == f(rt::epollcreate1) || c.fn == f(rt::open))
+    ::close(static_cast<int>(r));
 }
 
 TEST_P(Abi, CalleeSavedRegistersSurviveError) {
@@ -147,7 +154,8 @@ TEST_P(Abi, ErrnoIsLeftAsItWasOnSuccess) {
   int64_t r = abi_call(c.fn, a.a[0], a.a[1], a.a[2], a.a[3], 0, 0, &clobbered);
   EXPECT_EQ(errno, 31337);
   if (c.fn == f(rt::pipe2)) ::close(g_rw[0]), ::close(g_rw[1]);
-  if (c.fn == f(rt::epollcreate) || c.fn == f(rt::epollcreate1)) ::close(static_cast<int>(r));
+  if (c.fn == f(rt::epollcreate) || c.fn == f(rt::epollcreate1) || c.fn == f(rt::open))
+    ::close(static_cast<int>(r));
 }
 
 INSTANTIATE_TEST_SUITE_P(Stubs, Abi, testing::ValuesIn(kCases),
@@ -161,6 +169,27 @@ TEST(Abi, Nanotime1KeepsCalleeSavedRegistersAndErrno) {
   EXPECT_GT(t, 0);
   EXPECT_EQ(clobbered, 0u);
   EXPECT_EQ(errno, 31337);
+}
+
+TEST(Abi, UsleepKeepsCalleeSavedRegistersAndErrno) {
+  uint32_t clobbered = 0xffffffff;
+  errno = 31337;
+  abi_call(f(rt::usleep), 1, 0, 0, 0, 0, 0, &clobbered);
+  EXPECT_EQ(clobbered, 0u);
+  EXPECT_EQ(errno, 31337);
+}
+
+TEST(Abi, MadviseKeepsCalleeSavedRegistersAndErrnoOnSuccessAndError) {
+  void* m = ::mmap(nullptr, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  for (uint64_t advice : {uint64_t{MADV_NORMAL}, uint64_t{9999} /* EINVAL */}) {
+    uint32_t clobbered = 0xffffffff;
+    errno = 31337;
+    int64_t r = abi_call(f(rt::madvise), p(m), 4096, advice, 0, 0, 0, &clobbered);
+    EXPECT_EQ(clobbered, 0u);
+    EXPECT_EQ(errno, 31337);
+    EXPECT_EQ(static_cast<int32_t>(r), advice == MADV_NORMAL ? 0 : -EINVAL);
+  }
+  ::munmap(m, 4096);
 }
 
 TEST(Abi, SysMmapKeepsCalleeSavedRegistersAndErrnoOnSuccessAndError) {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "runtime/runtime.h"
 #include "testutil.h"
 #include "tools/syscall_tracer.h"
 
@@ -141,6 +142,24 @@ const Case kCases[] = {
        expect(s, {{i32(fd), N}});
      },
      true},
+    {"open", SYS_openat,
+     [](Shared* s) {
+       static const char path[] = "/dev/null";
+       tracer::mark();
+       s->stub_ret = rt::open(path, O_RDONLY | O_CLOEXEC, 0644);
+       tracer::mark();
+       // openat(AT_FDCWD, ...): Go's MOVL $AT_FDCWD leaves 0x00000000ffffff9c in rdi.
+       expect(s, {{0xffffff9c, W}, {p64(path), W}, {i32(O_RDONLY | O_CLOEXEC), N}, {0644, N}});
+     }},
+    {"openFails", SYS_openat,
+     [](Shared* s) {
+       static const char path[] = "/nonexistent/netpoll-asm";
+       tracer::mark();
+       s->stub_ret = rt::open(path, O_RDONLY, 0);
+       tracer::mark();
+       expect(s, {{0xffffff9c, W}, {p64(path), W}, {i32(O_RDONLY), N}, {0, N}});
+     },
+     true},
     {"closeonexec", SYS_fcntl,
      [](Shared* s) {
        int fd = testutil::open_null();
@@ -152,6 +171,7 @@ const Case kCases[] = {
      }},
     {"nanotime1", SYS_clock_gettime,
      [](Shared* s) {
+       rt::vdsoClockgettimeSym = 0;  // as with no vDSO (or NETPOLL_VDSO=0): the syscall path
        tracer::mark();
        s->stub_ret = rt::nanotime1();
        tracer::mark();
@@ -305,9 +325,17 @@ const PoisonCase kPoisonCases[] = {
      }},
     {"nanotime1", fnp(rt::nanotime1), SYS_clock_gettime, 0x3f,  // no arguments: all poisoned
      [](uint64_t in[6], uint64_t w[6], int* n) {
+       rt::vdsoClockgettimeSym = 0;  // the syscall path
        same(in, w, n, {0, 0, 0, 0, 0, 0});
        w[0] = CLOCK_MONOTONIC;  // MOVL $1, DI: a whole register
        *n = 1;
+     }},
+    {"open", fnp(rt::open), SYS_openat, 2 | 4,  // mode and perm: MOVL
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       static const char path[] = "/dev/null";
+       in[0] = p64(path), in[1] = i32(O_RDONLY), in[2] = 0644;
+       w[0] = 0xffffff9c, w[1] = p64(path), w[2] = i32(O_RDONLY), w[3] = 0644;
+       *n = 4;
      }},
     {"sysMmap", fnp(rt::sysMmap), SYS_mmap, 4 | 8 | 16 | 32,
      [](uint64_t in[6], uint64_t w[6], int* n) {

@@ -36,6 +36,28 @@ int64_t nanotime();  // the monotonic clock, in ns
 extern int32_t (*overrideWrite)(uintptr_t fd, const void* p, int32_t n);
 int32_t write(uintptr_t fd, const void* p, int32_t n);
 
+// --- os_linux.go (src/runtime/os_linux.cpp): start-up ---
+void sysargs(int32_t argc, char** argv);  // runs before main, from .init_array
+int32_t sysauxv(const uintptr_t* auxv);
+
+// --- vdso_linux.go, vdso_linux_amd64.go (src/runtime/vdso_linux*.cpp) ---
+struct vdsoSymbolKey {  // vdso_linux.go:68
+  const char* name;
+  uint32_t symHash;  // ELF hash of name
+  uint32_t gnuHash;  // GNU hash of name
+  uintptr_t* ptr;    // where the address goes
+};
+struct vdsoVersionKey {  // vdso_linux.go:75
+  const char* version;
+  uint32_t verHash;
+};
+void vdsoauxv(uintptr_t tag, uintptr_t val);
+extern const vdsoVersionKey vdsoLinuxVersion;
+extern const vdsoSymbolKey vdsoSymbolKeys[2];
+// C names: asm/sys_linux_amd64.asm's nanotime1 reads vdsoClockgettimeSym.
+extern "C" uintptr_t vdsoGettimeofdaySym;
+extern "C" uintptr_t vdsoClockgettimeSym;
+
 // --- time.go (src/runtime/time.cpp): a 4-ary timer heap per P ---
 void timeSleep(int64_t ns);  // time.go:178  Go's time.Sleep
 bool resetForSleep(g* gp, void* t);
@@ -79,7 +101,9 @@ void poll_runtime_Semrelease(std::atomic<uint32_t>* addr);
 
 // --- proc.go (src/runtime/proc.cpp) ---
 g* getg();  // the running g, or nullptr on an M's own stack (g0)
-m* getm();  // this thread's M, or nullptr outside the scheduler
+// This thread's M, or nullptr outside the scheduler.  A C name too:
+// asm/sys_linux_amd64.asm's nanotime1 calls it where Go's reads g_m(R14).
+m* getm() __asm__("runtime_getm");
 uint32_t fastrand();
 void ready(g* gp, bool next);
 void gopark(bool (*unlockf)(g*, void*), void* lock, waitReason reason);

@@ -161,8 +161,10 @@ struct m {
 // asm/sys_linux_amd64.asm's nanotime1 reads these, as Go's reads m_vdsoSP
 // and the rest from go_asm.h.
 constexpr size_t m_g0sched = 0, m_curg = 8, m_vdsoSP = 16, m_vdsoPC = 24;
+constexpr size_t g_stack_lo = 0, g_stack_hi = 8;
 static_assert(offsetof(m, g0sched) == m_g0sched && offsetof(m, curg) == m_curg &&
-                  offsetof(m, vdsoSP) == m_vdsoSP && offsetof(m, vdsoPC) == m_vdsoPC,
+                  offsetof(m, vdsoSP) == m_vdsoSP && offsetof(m, vdsoPC) == m_vdsoPC &&
+                  offsetof(g, stack_lo) == g_stack_lo && offsetof(g, stack_hi) == g_stack_hi,
               "asm/sys_linux_amd64.asm uses these offsets");
 
 // proc.go:6106  A list of g's linked through schedlink; a stack.

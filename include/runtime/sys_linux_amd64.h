@@ -58,6 +58,7 @@ void closeonexec(int32_t fd) noexcept;  // netpoll_epoll.go:22
 
 // sys_linux_amd64.s:56  Go's exit: exit_group, never returns.  Symbol runtime_exit.
 [[noreturn]] void exit(int32_t code) noexcept __asm__("runtime_exit");
+int32_t open(const char* name, int32_t mode, int32_t perm) noexcept __asm__("runtime_open");
 // sys_linux_amd64.s:107  Go's read; symbol runtime_read.
 int32_t read(int32_t fd, void* p, int32_t n) noexcept __asm__("runtime_read");
 // sys_linux_amd64.s:117  Go's pipe2(flags) (r, w, errno): the kernel writes

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/runtime.h"
 #include "runtime/sys_linux_amd64.h"
 #include "tools/syscall_tracer.h"
 
@@ -106,6 +107,22 @@ const Step kSteps[] = {
      [](State& s) -> int64_t {
        return rt::futex(&s.word, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
      }},
+    {"nanotime1()", "sys_linux_amd64.s:268",
+     "The clock, for deadlines and timers, read the way Go reads it: a call into the\n"
+     "vDSO's __vdso_clock_gettime, code the kernel maps into every process that reads\n"
+     "a page the kernel keeps current.  No system call; the tracer sees none.",
+     2, [](State&) -> int64_t { return rt::nanotime1(); }},
+    {"nanotime1() with NETPOLL_VDSO=0", "sys_linux_amd64.s:290",
+     "Without a vDSO the stub issues clock_gettime(CLOCK_MONOTONIC, &ts) itself: the\n"
+     "kernel fills the timespec and answers 0; the stub returns the nanoseconds.",
+     2,
+     [](State&) -> int64_t {
+       uintptr_t vdso = rt::vdsoClockgettimeSym;
+       rt::vdsoClockgettimeSym = 0;  // what NETPOLL_VDSO=0 leaves
+       int64_t t = rt::nanotime1();
+       rt::vdsoClockgettimeSym = vdso;
+       return t;
+     }},
     {"closefd(-1)", "sys_linux_amd64.s:92",
      "The one stub that keeps less than the kernel says: any error becomes -1.", 1,
      [](State&) -> int64_t { return rt::closefd(-1); }},
@@ -125,6 +142,7 @@ const char* sysname(uint64_t nr) {
     case SYS_epoll_pwait: return "epoll_pwait";
     case SYS_epoll_create1: return "epoll_create1";
     case SYS_pipe2: return "pipe2";
+    case SYS_clock_gettime: return "clock_gettime";
   }
   return "?";
 }
@@ -178,6 +196,9 @@ bool traced_tour(State* s) {
   static const char* reg[] = {"rdi", "rsi", "rdx", "r10", "r8", "r9"};
   for (int i = 0; i < kNumSteps; i++) {
     header(i);
+    if (segs[i].empty())
+      std::printf("    no system call; the stub returned %lld\n",
+                  static_cast<long long>(s->ret[i]));
     for (const tracer::Call& c : segs[i]) {
       std::printf("    syscall  rax=%-3llu (%s)", static_cast<unsigned long long>(c.nr),
                   sysname(c.nr));

@@ -60,6 +60,8 @@ m* allm;
 
 namespace {
 
+thread_local m* tls_m;  // Go keeps g in TLS and in R14; we keep the M, whose curg is g
+
 // Go starts a stack at 2 KiB (_StackMin) and grows it; ours is fixed.
 constexpr uintptr_t kStackSize = 256 << 10;
 // stack.go:101  Go's _StackGuard is 928 bytes above the bottom: the room a
@@ -69,8 +71,6 @@ constexpr uintptr_t StackGuard_ = 32 << 10;
 // Go caps Ms at sched.maxmcount (10000, set by schedinit); ours live in a
 // fixed array, so the cap is its size.
 constexpr int kMaxM = 256;
-
-thread_local m* tls_m;  // Go keeps g in TLS and in R14; we keep the M, whose curg is g
 
 m mstore[kMaxM];  // Go allocates Ms (allocm); ours come from here
 p pstore[256];    // and Ps (Go's new(p) in procresize)

@@ -418,6 +418,10 @@ std::vector<std::string> go_names(const std::string& ours) {
       {"runtime_exit", {"exit"}},
       {"runtime_madvise", {"madvise"}},
       {"runtime_usleep", {"usleep"}},
+      {"runtime_open", {"open"}},
+      {"open", {"open"}},
+      {"ELF_ST_BIND", {"_ELF_ST_BIND"}},  // C++ reserves _ and a capital
+      {"ELF_ST_TYPE", {"_ELF_ST_TYPE"}},
       {"usleep", {"usleep"}},
       {"madvise", {"madvise"}},
       {"__cyg_profile_func_enter", {"newstack"}},
