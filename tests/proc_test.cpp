@@ -6,13 +6,17 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "gotest.h"
+#include "net/net.h"
 #include "runtime/netpoll.h"
 #include "sync/waitgroup.h"
 #include "testutil.h"
@@ -274,4 +278,437 @@ TEST_F(WakeNetPoller, LaterTimerLeavesThePollerAsleep) {
   int n = -1;
   ioctl(static_cast<int>(rt::netpollBreakRd), FIONREAD, &n);
   EXPECT_EQ(n, 0);
+}
+
+// --- Run queues (proc.go:5771-6036): on Ps of the test's own, outside a run ---
+
+namespace {
+
+// A P no M owns and a handful of gs that never run: only their addresses
+// travel through the queues.
+struct LoneP {
+  rt::p pp{};
+  rt::g gs[300]{};
+};
+
+// Puts the global run queue back as it was (empty), under its lock.
+void drain_global_runq() {
+  rt::lock(&rt::sched.lock);
+  while (!rt::sched.runq.empty()) rt::sched.runq.pop();
+  rt::sched.runqsize = 0;
+  rt::unlock(&rt::sched.lock);
+}
+
+}  // namespace
+
+TEST(Runq, PutWithNextTakesRunnextAndSendsTheOldOneToTheTail) {
+  LoneP l;
+  rt::runqput(&l.pp, &l.gs[0], true);
+  rt::runqput(&l.pp, &l.gs[1], true);
+  EXPECT_EQ(l.pp.runnext.load(), &l.gs[1]);
+  EXPECT_EQ(l.pp.runqtail - l.pp.runqhead, 1u);
+  EXPECT_EQ(l.pp.runq[l.pp.runqhead % 256].load(), &l.gs[0]);
+}
+
+TEST(Runq, GetTakesRunnextFirstAndOnlyItInheritsTheTimeSlice) {
+  LoneP l;
+  rt::runqput(&l.pp, &l.gs[0], false);
+  rt::runqput(&l.pp, &l.gs[1], true);
+  bool inherit = false;
+  EXPECT_EQ(rt::runqget(&l.pp, &inherit), &l.gs[1]);
+  EXPECT_TRUE(inherit);
+  EXPECT_EQ(rt::runqget(&l.pp, &inherit), &l.gs[0]);
+  EXPECT_FALSE(inherit);
+  EXPECT_EQ(rt::runqget(&l.pp, &inherit), nullptr);
+  EXPECT_TRUE(rt::runqempty(&l.pp));
+}
+
+TEST(Runq, PutOnAFullQueueMovesHalfOfItAndTheNewOneToTheGlobalQueue) {
+  LoneP l;
+  drain_global_runq();
+  for (int i = 0; i < 256; i++) rt::runqput(&l.pp, &l.gs[i], false);
+  rt::runqput(&l.pp, &l.gs[256], false);  // proc.go:5795: runqputslow
+  EXPECT_EQ(l.pp.runqtail - l.pp.runqhead, 128u);
+  EXPECT_EQ(rt::sched.runqsize.load(), 129);
+  // The oldest half went, in order, then the new one.
+  rt::lock(&rt::sched.lock);
+  EXPECT_EQ(rt::sched.runq.head, &l.gs[0]);
+  EXPECT_EQ(rt::sched.runq.tail, &l.gs[256]);
+  rt::unlock(&rt::sched.lock);
+  drain_global_runq();
+}
+
+TEST(Runq, StealTakesHalfOfAnotherPsQueue) {
+  LoneP victim, thief;
+  for (int i = 0; i < 10; i++) rt::runqput(&victim.pp, &victim.gs[i], false);
+  rt::g* got = rt::runqsteal(&thief.pp, &victim.pp, false);
+  EXPECT_EQ(got, &victim.gs[4]) << "the last of the five taken is returned to run";
+  EXPECT_EQ(thief.pp.runqtail - thief.pp.runqhead, 4u);
+  EXPECT_EQ(victim.pp.runqtail - victim.pp.runqhead, 5u);
+  EXPECT_EQ(victim.pp.runq[victim.pp.runqhead % 256].load(), &victim.gs[5]);
+}
+
+TEST(Runq, StealTakesRunnextOnlyWhenAskedAndTheQueueIsEmpty) {
+  LoneP victim, thief;
+  rt::runqput(&victim.pp, &victim.gs[0], true);
+  EXPECT_EQ(rt::runqsteal(&thief.pp, &victim.pp, false), nullptr);
+  EXPECT_EQ(victim.pp.runnext.load(), &victim.gs[0]);
+  EXPECT_EQ(rt::runqsteal(&thief.pp, &victim.pp, true), &victim.gs[0]);
+  EXPECT_EQ(victim.pp.runnext.load(), nullptr);
+}
+
+// --- Scheduling order: runnext (proc.go:4250 newproc, proc.go:843 ready) ---
+
+TEST(Proc, OnOnePTheNewestGoroutineRunsFirstThenTheRestInOrder) {
+  std::vector<char> order;
+  gotest::go(
+      [&] {
+        std::atomic<int> done{0};
+        for (char name : {'A', 'B', 'C'})
+          gotest::spawn([&, name] {
+            order.push_back(name);
+            done++;
+          });
+        while (done < 3) rt::Gosched();
+      },
+      1);
+  // go A; go B; go C: each takes runnext and kicks the last to the queue.
+  EXPECT_EQ(order, (std::vector<char>{'C', 'A', 'B'}));
+}
+
+TEST(Proc, GoreadyPutsTheWokenGoroutineAheadOfQueuedOnes) {
+  std::vector<char> order;
+  gotest::go(
+      [&] {
+        std::atomic<int> done{0};
+        rt::g* w = gotest::spawn([&] {
+          gotest::park();
+          order.push_back('W');
+          done++;
+        });
+        gotest::until([&] { return w->atomicstatus.load() == rt::Gwaiting; });
+        gotest::spawn([&] {
+          order.push_back('X');
+          done++;
+        });
+        rt::goready(w);  // ready(w, next=true): W takes runnext from X
+        while (done < 2) rt::Gosched();
+      },
+      1);
+  EXPECT_EQ(order, (std::vector<char>{'W', 'X'}));
+}
+
+// --- Who polls the network when no M is idle: sysmon, pollWork ---
+
+namespace {
+
+// A connected pair on loopback: c reads, the test writes to s.
+struct Conn {
+  net::netFD *ln = nullptr, *c = nullptr, *s = nullptr;
+  Conn() {
+    EXPECT_EQ(net::Listen(0, &ln), 0);
+    EXPECT_EQ(net::Dial(net::Port(ln), &c), 0);
+    EXPECT_EQ(net::Accept(ln, &s), 0);
+  }
+  ~Conn() {
+    for (net::netFD* fd : {s, c, ln}) fd->Close(), net::Free(fd);
+  }
+  // A byte from outside the netpoller: straight to the socket.
+  void send() { ASSERT_EQ(::write(s->pfd.Sysfd, "x", 1), 1); }
+};
+
+// Spins without yielding (the P stays busy) until cond() holds, at most
+// 20 s, so that a failure fails instead of hanging.
+template <class F>
+bool spin_until(F cond) {
+  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!cond())
+    if (std::chrono::steady_clock::now() > end) return false;
+  return true;
+}
+
+}  // namespace
+
+// proc.go:5215-5230: with the only P busy, nobody else polls; sysmon does,
+// every 10 ms at most, and makes the reader runnable.
+TEST(Sysmon, ReadiesANetworkWaiterWhileTheOnlyPIsBusy) {
+  bool runnable = false, read = false;
+  gotest::go(
+      [&] {
+        auto* k = new Conn;
+        rt::g* reader = gotest::spawn([&] {
+          char b;
+          read = k->c->Read(&b, 1).n == 1;
+        });
+        gotest::until([] { return gotest::parked_on_io() == 1; });
+        k->send();
+        runnable = spin_until([&] { return reader->atomicstatus.load() == rt::Grunnable; });
+        if (!runnable) return;  // the reader is lost: Close would wait for it forever
+        gotest::until([&] { return read; });
+        delete k;
+      },
+      1);
+  EXPECT_TRUE(runnable) << "nobody polled the network while the P was busy";
+  EXPECT_TRUE(read);
+}
+
+// proc.go:2882: pollWork says whether there is work, polling the network
+// without blocking to find out.
+TEST(Proc, PollWorkFindsANetworkWaiterReadyAndQueuesIt) {
+  bool before = true, after = false;
+  uint32_t status = 0;
+  gotest::go(
+      [&] {
+        Conn k;
+        rt::g* reader = gotest::spawn([&] {
+          char b;
+          k.c->Read(&b, 1);
+        });
+        gotest::until([] { return gotest::parked_on_io() == 1; });
+        before = rt::pollWork();
+        k.send();
+        after = rt::pollWork();
+        status = reader->atomicstatus.load();
+        gotest::until([&] { return reader->atomicstatus.load() == rt::Gdead; });
+      },
+      1);
+  EXPECT_FALSE(before) << "nothing to do yet";
+  EXPECT_TRUE(after);
+  EXPECT_EQ(status, rt::Grunnable);
+}
+
+// --- handoffp (proc.go:2354): a P its M lets go of ---
+
+namespace {
+
+// Takes an idle P off the list, as an M does when it acquires one.
+rt::p* take_idle_p() {
+  rt::lock(&rt::sched.lock);
+  rt::p* pp = rt::pidleget(0, nullptr);
+  rt::unlock(&rt::sched.lock);
+  return pp;
+}
+
+}  // namespace
+
+TEST(Proc, HandoffpStartsAnMForAPWithQueuedWork) {
+  bool ran = false;
+  int main_tid = 0, g_tid = 0;
+  gotest::go(
+      [&] {
+        main_tid = testutil::gettid_();
+        std::atomic<bool> done{false};
+        rt::g* w = gotest::spawn([&] {
+          gotest::park();
+          g_tid = testutil::gettid_();
+          done = true;
+        });
+        gotest::until([&] { return w->atomicstatus.load() == rt::Gwaiting; });
+        ASSERT_TRUE(spin_until([] { return rt::sched.npidle.load() == 1; }));
+        rt::p* pp = take_idle_p();
+        ASSERT_NE(pp, nullptr);
+        rt::casgstatus(w, rt::Gwaiting, rt::Grunnable);
+        rt::runqput(pp, w, false);  // work on a P nobody runs and nobody steals from
+        rt::handoffp(pp);
+        ran = spin_until([&] { return done.load(); });  // this P stays busy meanwhile
+      },
+      2);
+  EXPECT_TRUE(ran) << "the handed-off P's goroutine never ran";
+  EXPECT_NE(g_tid, main_tid);
+}
+
+TEST(Proc, HandoffpPutsAPWithNothingToDoBackOnTheIdleList) {
+  uint32_t idle_before = 0, idle_after = 0, status = 0;
+  gotest::go(
+      [&] {
+        ASSERT_TRUE(spin_until([] { return rt::sched.npidle.load() == 2; }));
+        rt::p* pp = take_idle_p();
+        ASSERT_NE(pp, nullptr);
+        idle_before = rt::sched.npidle.load();
+        rt::handoffp(pp);  // another P is idle: no M needed, back it goes
+        idle_after = rt::sched.npidle.load();
+        status = pp->status.load();
+      },
+      3);
+  EXPECT_EQ(idle_before, 1u);
+  EXPECT_EQ(idle_after, 2u);
+  EXPECT_EQ(status, rt::Pidle);
+}
+
+// --- A storm: every way a goroutine is woken, at 1, 2 and 4 Ps ---
+//
+// Rounds of a few workers each: they sleep on timers, read with deadlines
+// that expire or are beaten by data, read with none while another goroutine
+// sets one (a timer armed while an M may be blocked in epoll_wait) or
+// writes the byte (a netpoll wake-up), write to any connection, move
+// deadlines earlier (modtimer), spawn goroutines and yield, in a seeded
+// random order.  Rounds keep most of the process quiet, so that a wake-up
+// is often the only event there is: lose it -- a timer that never fires, a
+// ready descriptor never polled, a runnable goroutine no M comes for -- and
+// a worker stays parked for ever and the round never ends.  A monitor
+// thread gives the run 90 s (it takes about one) and then reports what is
+// parked and on what, with the seed.  NETPOLL_SEED=N replays one seed.
+
+namespace {
+
+struct StormCounts {
+  std::atomic<int> sleeps{0}, timeouts{0}, reads{0}, writes{0}, spawns{0}, yields{0},
+      late_deadlines{0}, late_writes{0};
+};
+
+void storm_op(std::mt19937& rng, std::vector<Conn*>& conns, int w, sync_::WaitGroup& wg,
+              StormCounts* n) {
+  int64_t ns = static_cast<int64_t>(rng() % 300) * 1000;
+  net::netFD* c = conns[w]->c;
+  char buf[64];
+  auto read = [&] {
+    auto r = c->Read(buf, sizeof buf);
+    if (r.err == net::ErrDeadlineExceeded)
+      n->timeouts++;
+    else if (r.n > 0)
+      n->reads++;
+    c->SetReadDeadline(0);
+  };
+  switch (rng() % 8) {
+    case 0:
+      rt::timeSleep(ns);
+      n->sleeps++;
+      break;
+    case 1:  // a deadline of our own, sometimes moved earlier first
+      if (rng() % 2) c->SetReadDeadline(rt::nanotime() + 1000000000);
+      c->SetReadDeadline(rt::nanotime() + ns);
+      read();
+      break;
+    case 2:  // no deadline; another goroutine sets one while we wait
+      wg.Add(1);
+      gotest::spawn([&wg, c, ns] {
+        rt::Gosched();
+        c->SetReadDeadline(rt::nanotime() + ns);
+        wg.Done();
+      });
+      n->late_deadlines++;
+      read();
+      break;
+    case 3: {  // no deadline; another goroutine sends the byte later
+      wg.Add(1);
+      net::netFD* s = conns[w]->s;
+      gotest::spawn([&wg, s, ns] {
+        rt::timeSleep(ns);
+        s->Write("y", 1);
+        wg.Done();
+      });
+      n->late_writes++;
+      read();
+      break;
+    }
+    case 4:
+      conns[rng() % conns.size()]->s->Write("x", 1);
+      n->writes++;
+      break;
+    case 5:
+      wg.Add(1);
+      gotest::spawn([&wg, ns] {
+        rt::Gosched();
+        rt::timeSleep(ns);
+        wg.Done();
+      });
+      n->spawns++;
+      break;
+    default: rt::Gosched(); n->yields++;
+  }
+}
+
+void storm(int procs, uint32_t seed, int rounds, StormCounts* n) {
+  constexpr int kWorkers = 8;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool finished = false;
+  std::atomic<int> round{0};
+  std::thread monitor([&] {
+    std::unique_lock<std::mutex> l(mu);
+    if (cv.wait_for(l, std::chrono::seconds(90), [&] { return finished; })) return;
+    std::fprintf(stderr,
+                 "storm at %d Ps, seed %u: round %d not finished after 90 s: a lost wake-up?\n"
+                 "  parked: %d on the network, %d asleep, %d on a semaphore; global runq %d\n",
+                 procs, seed, round.load(), gotest::parked(rt::waitReason::IOWait),
+                 gotest::parked(rt::waitReason::Sleep), gotest::parked(rt::waitReason::Semacquire),
+                 rt::sched.runqsize.load());
+    std::fflush(nullptr);
+    std::_Exit(1);
+  });
+  gotest::go(
+      [&] {
+        std::vector<Conn*> conns;
+        for (int w = 0; w < kWorkers; w++) conns.push_back(new Conn);
+        std::mt19937 rng(seed);
+        for (; round < rounds; round++) {
+          sync_::WaitGroup wg;
+          int k = 1 + rng() % 3;  // workers this round
+          for (int i = 0; i < k; i++) {
+            int w = (round * 3 + i) % kWorkers;
+            uint32_t wseed = rng();
+            wg.Add(1);
+            gotest::spawn([&, w, wseed] {
+              std::mt19937 wrng(wseed);
+              for (int steps = 1 + wrng() % 4; steps > 0; steps--) storm_op(wrng, conns, w, wg, n);
+              wg.Done();
+            });
+          }
+          wg.Wait();
+        }
+        for (Conn* k : conns) delete k;
+      },
+      procs);
+  {
+    std::lock_guard<std::mutex> l(mu);
+    finished = true;
+  }
+  cv.notify_one();
+  monitor.join();
+}
+
+uint32_t storm_seed() {
+  if (const char* s = std::getenv("NETPOLL_SEED")) return static_cast<uint32_t>(std::atol(s));
+  return static_cast<uint32_t>(std::random_device{}());
+}
+
+class Storm : public testing::TestWithParam<int> {};
+
+}  // namespace
+
+TEST_P(Storm, TimersDeadlinesNetpollWakeupsAndSpawnsLoseNoWakeup) {
+  uint32_t seed = storm_seed();
+  StormCounts n;
+  storm(GetParam(), seed, 600, &n);
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (NETPOLL_SEED replays it)");
+  std::printf(
+      "%d Ps: %d sleeps, %d timeouts, %d reads, %d writes, %d spawns, %d yields, "
+      "%d deadlines set by another, %d bytes sent by another\n",
+      GetParam(), n.sleeps.load(), n.timeouts.load(), n.reads.load(), n.writes.load(),
+      n.spawns.load(), n.yields.load(), n.late_deadlines.load(), n.late_writes.load());
+  // Every kind of wake-up happened (a storm that did nothing proves nothing).
+  EXPECT_GT(n.sleeps, 0);
+  EXPECT_GT(n.timeouts, 0);
+  EXPECT_GT(n.reads, 0);
+  EXPECT_GT(n.writes, 0);
+  EXPECT_GT(n.spawns, 0);
+  EXPECT_GT(n.yields, 0);
+  EXPECT_GT(n.late_deadlines, 0);
+  EXPECT_GT(n.late_writes, 0);
+  EXPECT_EQ(rt::sched.ngsys.load(), 0) << "goroutines still alive after the run";
+}
+
+INSTANTIATE_TEST_SUITE_P(Procs, Storm, testing::Values(1, 2, 4),
+                         [](const auto& i) { return std::to_string(i.param) + "P"; });
+
+// The same, long: `make stress` (and CI) runs it, `make test` does not.
+TEST(Stress, LongStormLosesNoWakeupAtOneTwoAndFourPs) {
+  uint32_t seed = storm_seed();
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (NETPOLL_SEED replays it)");
+  for (int procs : {1, 2, 4}) {
+    StormCounts n;
+    storm(procs, seed, 10000, &n);
+    EXPECT_GT(n.late_deadlines, 0);
+    EXPECT_EQ(rt::sched.ngsys.load(), 0) << procs << " Ps";
+  }
 }
