@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <regex>
 #include <string>
 
 #include "testutil.h"
@@ -33,6 +34,16 @@ TEST(Demo, TracedRunShowsParkWakeBreakAndTimeout) {
         "netpollBreak: wrote 1 byte", "drained (1 byte)", "read returned \"i/o timeout\"",
         "every echo matched", "goroutines still alive: 0"})
     EXPECT_NE(out.find(want), std::string::npos) << "missing: " << want;
+  // Each line says where it ran: the M, its P, the goroutine.  The break is
+  // written by a goroutine (arming a deadline) on an M with a P; the poller
+  // that drains it blocked in netpoll without a P, as findRunnable gives
+  // its P back before it blocks (releasep, proc.go:2742).
+  EXPECT_TRUE(std::regex_search(out, std::regex("netpolltrace: M[0-9]+ P[0-9]+ G[0-9]+: "
+                                                "netpollBreak: wrote 1 byte")))
+      << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("netpolltrace: M[0-9]+ P- G-: "
+                                                "netpoll: break fd [0-9]+ drained")))
+      << out;
 }
 
 TEST(Demo, OneProcRunSucceeds) {

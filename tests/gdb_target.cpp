@@ -1,7 +1,8 @@
 // gdb_target - a program in a known state, for the gdb tests and for a
 // reader trying the gdb extension: one goroutine parked reading an empty
-// pipe (in netpollblock), pollDescs with known semaphore states and
-// deadlines, an epollevent for a pollDesc and one for the break pipe.
+// pipe (in netpollblock), two runnable ones in P0's queues, pollDescs with
+// known semaphore states and deadlines (one an hour away, so P0 has a
+// timer), an epollevent for a pollDesc and one for the break pipe.
 // gdb_stop_here() is where to look; then the program cleans up and exits 0.
 #include <fcntl.h>
 #include <unistd.h>
@@ -49,6 +50,10 @@ void main_goroutine(void*) {
 
   rt::newproc(reader_entry, nullptr);
   while (reader_pd->rg.load() <= rt::pdWait) rt::Gosched();  // until it is parked on rg
+  // Two runnable goroutines: G3 in P0's run queue, then G4, the newer, in
+  // its runnext (newproc puts a new goroutine there).
+  rt::newproc([](void*) {}, nullptr);
+  rt::newproc([](void*) {}, nullptr);
 
   gdb_stop_here();
 

@@ -53,6 +53,8 @@ const std::string& target_session() {
       "run\n"
       "echo ==goroutines\\n\n"
       "info goroutines\n"
+      "echo ==sched\\n\n"
+      "info sched\n"
       "echo ==ev_pd\\n\n"
       "print ev_pd\n"
       "echo ==ev_break\\n\n"
@@ -190,6 +192,32 @@ TEST(Gdb, InfoGoroutinesShowsOneParkedInNetpollblock) {
   EXPECT_TRUE(
       std::regex_search(g, std::regex("G2 +waiting +netpollblock fd=[0-9]+ 'r' \\(IO wait\\)")))
       << g;
+}
+
+TEST(Gdb, InfoGoroutinesSaysWhichQueueHoldsARunnableGoroutine) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  if (ptrace_forbidden(target_session())) GTEST_SKIP() << "this machine forbids ptrace";
+  std::string g = section("goroutines");
+  EXPECT_TRUE(std::regex_search(g, std::regex("G1 +running +on M0 P0"))) << g;
+  EXPECT_TRUE(std::regex_search(g, std::regex("G3 +runnable +in P0's run queue"))) << g;
+  EXPECT_TRUE(std::regex_search(g, std::regex("G4 +runnable +in P0's runnext"))) << g;
+}
+
+TEST(Gdb, InfoSchedShowsThePWithItsQueuesAndTimerAndTheMs) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  if (ptrace_forbidden(target_session())) GTEST_SKIP() << "this machine forbids ptrace";
+  std::string s = section("sched");
+  EXPECT_TRUE(std::regex_search(s, std::regex("gomaxprocs 1 +npidle 0 +nmspinning 0"))) << s;
+  // Nobody is blocked in netpoll (the one M runs G1): lastpoll is a time.
+  EXPECT_TRUE(std::regex_search(s, std::regex("lastpoll [0-9.]+ m?s ago"))) << s;
+  // The hour-long deadline is P0's one timer.
+  EXPECT_TRUE(std::regex_search(
+      s,
+      std::regex(
+          "P0 +running M0 .*runnext G4 +runq \\[G3\\] +timers 1, first in 3[0-9]{3}\\.[0-9]+ s")))
+      << s;
+  EXPECT_TRUE(std::regex_search(s, std::regex("M0 +P0 +running G1"))) << s;
+  EXPECT_TRUE(std::regex_search(s, std::regex("M1 +no P +sysmon"))) << s;
 }
 
 TEST(Gdb, GoroutineBtReachesTheEntryFunctionAndEndsAtGoexit) {

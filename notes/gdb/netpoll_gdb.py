@@ -4,7 +4,12 @@
 #   gdb -x notes/gdb/netpoll_gdb.py build/demo        (make gdb does this)
 #
 # Commands:
-#   info goroutines          every goroutine, its status, where it is parked
+#   info goroutines          every goroutine, its status, its M and P if it
+#                            runs, which queue holds it if runnable, where it
+#                            is parked if waiting
+#   info sched               the scheduler: every P with its run queue,
+#                            runnext and timers; every M; the global queue;
+#                            sched.lastpoll, pollUntil, npidle, nmspinning
 #   goroutine N CMD          run a gdb command (bt first of all) as goroutine N
 #   goroutine all CMD        ... for every goroutine
 #   info netpoll             epfd, the break pipe, every registered descriptor
@@ -79,11 +84,64 @@ def g_status(gp):
     return int(atomic(gp["atomicstatus"]))
 
 
+P_STATUS = {0: "idle", 1: "running", 4: "dead"}
+
+
+def allp():
+    n = int(gdb.parse_and_eval("runtime::gomaxprocs"))
+    for i in range(n):
+        yield gdb.parse_and_eval("runtime::allp[%d]" % i)
+
+
+def allm():
+    mp = gdb.parse_and_eval("runtime::allm")
+    while int(mp) != 0:
+        yield mp
+        mp = mp["alllink"]
+
+
+def runq(pp):
+    """The gs in pp's local run queue, oldest first."""
+    head, tail = int(atomic(pp["runqhead"])), int(atomic(pp["runqtail"]))
+    return [atomic(pp["runq"][i % 256]) for i in range(head, tail)]
+
+
+def global_runq():
+    out, gp = [], gdb.parse_and_eval("runtime::sched")["runq"]["head"]
+    while int(gp) != 0 and len(out) < 100000:
+        out.append(gp)
+        gp = gp["schedlink"]
+    return out
+
+
+def gnames(gs):
+    return "[" + ", ".join("G%d" % goid(gp) for gp in gs) + "]"
+
+
+def queued_where(gp):
+    """Which run queue holds a runnable g."""
+    for pp in allp():
+        if int(atomic(pp["runnext"])) == int(gp):
+            return "in P%d's runnext" % int(pp["id"])
+        if any(int(x) == int(gp) for x in runq(pp)):
+            return "in P%d's run queue" % int(pp["id"])
+    if any(int(x) == int(gp) for x in global_runq()):
+        return "in the global run queue"
+    return ""
+
+
+def m_p(mp):
+    pp = atomic(mp["p_"])
+    return "P%d" % int(pp["id"]) if int(pp) else "no P"
+
+
 def where(gp):
     st = g_status(gp)
     if st == 2:
         mp = gp["mp"]
-        return "on M%d" % int(mp["id"]) if int(mp) else "running"
+        return "on M%d %s" % (int(mp["id"]), m_p(mp)) if int(mp) else "running"
+    if st == 1:
+        return queued_where(gp)
     if st != 4:
         return ""
     reason = str(atomic(gp["waitreason"]))
@@ -257,6 +315,54 @@ class InfoGoroutines(gdb.Command):
             print("no goroutines (the scheduler has not started, or all have exited)")
 
 
+def ns_str(t, what):
+    """A time on nanotime's clock, said relative to now."""
+    t = int(t)
+    if t == 0:
+        return "0 (%s)" % what
+    d = (t - time.monotonic_ns()) / 1e6
+    text = "%.3f s" % (abs(d) / 1e3) if abs(d) >= 1000 else "%.3f ms" % abs(d)
+    return "in " + text if d >= 0 else text + " ago"
+
+
+class InfoSched(gdb.Command):
+    """info sched: the Ps, their queues and timers, the Ms, and sched's netpoll fields."""
+
+    def __init__(self):
+        super().__init__("info sched", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+
+    def invoke(self, arg, from_tty):
+        s = gdb.parse_and_eval("runtime::sched")
+        print("sched: gomaxprocs %d  npidle %d  nmspinning %d  global runq %d %s"
+              % (int(gdb.parse_and_eval("runtime::gomaxprocs")), int(atomic(s["npidle"])),
+                 int(atomic(s["nmspinning"])), int(atomic(s["runqsize"])),
+                 gnames(global_runq())))
+        print("  lastpoll %s   pollUntil %s"
+              % (ns_str(atomic(s["lastpoll"]), "an M is blocked in netpoll"),
+                 ns_str(atomic(s["pollUntil"]), "no timed poll")))
+        for pp in allp():
+            mp = atomic(pp["m_"])
+            owner = "M%d" % int(mp["id"]) if int(mp) else "no M"
+            nxt = atomic(pp["runnext"])
+            ntimers = int(atomic(pp["numTimers"]))
+            first = ", first %s" % ns_str(atomic(pp["timer0When"]), "none") if ntimers else ""
+            print("  P%-2d %-7s %-5s schedtick %-6d runnext %-4s runq %s  timers %d%s"
+                  % (int(pp["id"]), P_STATUS.get(int(atomic(pp["status"])), "?"), owner,
+                     int(pp["schedtick"]), "G%d" % goid(nxt) if int(nxt) else "-",
+                     gnames(runq(pp)), ntimers, first))
+        for mp in sorted(allm(), key=lambda mp: int(mp["id"])):
+            what = []
+            if "sysmon" in str(mp["mstartfn"]):
+                what.append("sysmon")
+            if int(mp["curg"]):
+                what.append("running G%d" % goid(mp["curg"]))
+            if bool(mp["spinning"]):
+                what.append("spinning")
+            if int(mp["vdsoSP"]):
+                what.append("in the vDSO")
+            print("  M%-2d %-5s %s" % (int(mp["id"]), m_p(mp), ", ".join(what)))
+
+
 class GoroutineCmd(gdb.Command):
     """goroutine N CMD | goroutine all CMD: run CMD as goroutine N (or each)."""
 
@@ -322,6 +428,7 @@ netpoll-asm in gdb.  Breakpoints are set at netpollinit and epollwait.
   continue                 on to epollwait, called by netpoll
   bt                       who polls: netpoll <- findRunnable <- schedule <- mstart
   info goroutines          each goroutine; parked ones say `netpollblock fd=N 'r'`
+  info sched               Ps (run queues, runnext, timers), Ms, sched.lastpoll
   goroutine 2 bt           the stack of a parked goroutine, down to goexit
   info netpoll             the epoll set: every fd, its events, its pollDesc
   p *pd, p ev              pollDesc and epollevent, pretty-printed
@@ -340,6 +447,7 @@ class Guide(gdb.Command):
 
 
 InfoGoroutines()
+InfoSched()
 GoroutineCmd()
 InfoNetpoll()
 Guide()

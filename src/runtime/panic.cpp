@@ -39,10 +39,23 @@ void print(const char* fmt, ...) {
   va_end(ap);
 }
 
+// Each line names where it happened: the M, its P (P- if it has none:
+// sysmon, or an M between Ps) and the goroutine (G- on the M's own stack),
+// as Go's schedtrace names Ms and Ps.
 void tracef(const char* fmt, ...) {
+  char prefix[64] = "netpolltrace: ";
+  if (m* mp = getm(); mp != nullptr) {
+    p* pp = mp->p_.load();
+    g* gp = getg();
+    char ps[16] = "P-", gs[24] = "G-";
+    if (pp != nullptr) std::snprintf(ps, sizeof ps, "P%d", pp->id);
+    if (gp != nullptr) std::snprintf(gs, sizeof gs, "G%lld", static_cast<long long>(gp->goid));
+    std::snprintf(prefix, sizeof prefix, "netpolltrace: M%lld %s %s: ",
+                  static_cast<long long>(mp->id), ps, gs);
+  }
   va_list ap;
   va_start(ap, fmt);
-  vprint("netpolltrace: ", fmt, ap);
+  vprint(prefix, fmt, ap);
   va_end(ap);
 }
 
