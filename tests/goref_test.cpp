@@ -276,3 +276,27 @@ TEST(GoRef, HtmlSiteLinksEveryTwinBothWays) {
   EXPECT_EQ(m[1], m[2]) << "the two links must point at each other";
   system(("rm -rf " + std::string(dir)).c_str());
 }
+
+// `goref coverage proc.go` (notes/proc.md): a row per function we rebuild,
+// twinned lines over statement lines, and the functions left out.
+TEST(GoRef, CoverageCommandGivesEachRebuiltFunctionItsFigures) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  std::string bin = testutil::build_dir() + "/goref";
+  if (access(bin.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << bin;
+  std::string cmd = "cd " PROJECT_ROOT " && " + bin + " coverage proc.go";
+  FILE* f = popen(cmd.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, f)) out.append(buf, n);
+  ASSERT_EQ(pclose(f), 0) << out;
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(out, m, std::regex("\n  findRunnable +([0-9]+) / ([0-9]+) +[0-9]+%")))
+      << out;
+  EXPECT_GT(std::stoi(m[1]), 100) << "findRunnable is rebuilt line by line";
+  EXPECT_LE(std::stoi(m[1]), std::stoi(m[2]));
+  EXPECT_TRUE(std::regex_search(out, std::regex("not rebuilt \\([0-9]+\\):.* entersyscall ")))
+      << out;
+}
