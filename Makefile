@@ -327,6 +327,7 @@ deps:
 	need 'command -v go || test -x /usr/lib/go-1.19/bin/go' golang-go; \
 	need '$(GO) version | grep -q "go1\.19"'       golang-1.19-go; \
 	$(if $(WANT_BENCH),need 'test -f /usr/include/benchmark/benchmark.h' libbenchmark-dev;) \
+	$(if $(WANT_BENCH),need 'command -v perf' linux-perf;) \
 	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" = 0 ]; then sudo=''; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo='sudo'; \
