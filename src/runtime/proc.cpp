@@ -1004,9 +1004,12 @@ g* allgs() {
 // mismatch is always a bug.
 void casgstatus(g* gp, uint32_t oldval, uint32_t newval) {
   uint32_t expected = oldval;
-  if (!gp->atomicstatus.compare_exchange_strong(expected, newval)) {
-    print("runtime: casgstatus: oldval=%u newval=%u status=%u\n", oldval, newval, expected);
-    throw_("casgstatus: bad incoming values");
+  if (!gp->atomicstatus.compare_exchange_strong(expected, newval)) {  // proc.go:980
+    // Go loops here while a GC scan holds the g; ours has no scan, so the
+    // CAS fails only on a wrong transition, which Go rejects up front.
+    print("runtime: casgstatus: oldval=%u newval=%u status=%u\n", oldval, newval,
+          expected);                            // proc.go:966
+    throw_("casgstatus: bad incoming values");  // proc.go:967
   }
 }
 
