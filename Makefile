@@ -152,6 +152,21 @@ sxs: deps $(B)/goref
 	@test -n "$$FN" || { echo "usage: make sxs FN=netpollready"; exit 2; }
 	@$(B)/goref sxs "$$FN"
 
+# An unknown FN: make stops with goref's one line (and the nearest names)
+# rather than with a recipe's error after it.  Looked up while this file is
+# read, when goref is built; FN's raw text ($(value), never expanded) goes
+# to the shell in single quotes, each ' in it escaped.
+ifneq ($(filter sxs,$(MAKECMDGOALS)),)
+ifneq ($(wildcard $(B)/goref),)
+ifneq ($(value FN),)
+SXS_UNKNOWN := $(shell $(B)/goref sxs --check '$(subst ','\'',$(value FN))' 2>&1)
+ifneq ($(SXS_UNKNOWN),)
+$(error make sxs: $(SXS_UNKNOWN))
+endif
+endif
+endif
+endif
+
 # The Go 1.19 twin of the demo, for the conformance test and the benchmark:
 # standard library only, GOPATH and the build cache kept under build/, and no
 # module downloads (GOFLAGS=-mod=mod is never needed: GO111MODULE=off).
@@ -207,6 +222,14 @@ notes-map: deps $(B)/goref
 html: deps $(B)/goref
 	@$(B)/goref html $(B)/html
 
+# The site in a real browser: headless Chromium (Debian's, installed when
+# missing) loads every page at 1280 px and fails on one that scrolls
+# sideways, cuts a line, links to nothing or is not highlighted; the
+# netpoll, netpollblock and epollwait pages are saved as PNGs.
+html-check: html
+	@$(MAKE) --no-print-directory deps WANT_BROWSER=1
+	@python3 tests/html_check.py $(B)/html $(B)/html-shots
+
 # The suite also runs the demo, gdb on the tour and on gdb_target, goref,
 # and Go's twin of the demo; all are built first.
 # Stress tests have their own target.  What a sanitizer makes impossible is
@@ -225,7 +248,7 @@ test: deps $(B)/demo $(B)/tour $(B)/goref $(B)/tests/gdb_target build/go/echo $(
 stress: deps $(B)/tests/runtime_test
 	$(B)/tests/runtime_test --gtest_filter='Stress.*'
 
-.PHONY: all run tour sxs html notes-map exercises gdb bench bench-run test stress deps compdb clean
+.PHONY: all run tour sxs html html-check notes-map exercises gdb bench bench-run test stress deps compdb clean
 
 # A change of flags rebuilds everything (git's GIT-CFLAGS trick): the file
 # is rewritten only when its contents would change.
@@ -310,9 +333,9 @@ clean:
 # when we are root (or have passwordless sudo); otherwise we stop and print
 # the exact command.  Go 1.19 is the reference the later tests read and run.
 deps:
-	$(Q)if [ -n "$$GOROOT" ] && ! grep -qs '^go1\.19' "$$GOROOT/VERSION"; then \
+	$(Q)if [ -n "$$GOROOT" ] && ! grep -qs '^go1\.19\.8$$' "$$GOROOT/VERSION"; then \
 	  found=$$(head -n 1 "$$GOROOT/VERSION" 2>/dev/null); \
-	  echo "GOROOT=$$GOROOT holds $${found:-no Go at all (no $$GOROOT/VERSION)}, not Go 1.19."; \
+	  echo "GOROOT=$$GOROOT holds $${found:-no Go at all (no $$GOROOT/VERSION)}, not Go 1.19.8."; \
 	  echo "Every Go line this project cites is Go 1.19.8's: unset GOROOT to use"; \
 	  echo "Debian's golang-1.19-go (installed for you), or set GOROOT=/usr/lib/go-1.19."; \
 	  exit 1; fi
@@ -324,10 +347,12 @@ deps:
 	need 'command -v gdb'                          gdb; \
 	need 'command -v strace'                       strace; \
 	need 'command -v valgrind'                     valgrind; \
+	need '/usr/bin/python3 -c "import pygments"'   python3-pygments; \
 	need 'command -v go || test -x /usr/lib/go-1.19/bin/go' golang-go; \
 	need '$(GO) version | grep -q "go1\.19"'       golang-1.19-go; \
 	$(if $(WANT_BENCH),need 'test -f /usr/include/benchmark/benchmark.h' libbenchmark-dev;) \
 	$(if $(WANT_BENCH),need 'command -v perf' linux-perf;) \
+	$(if $(WANT_BROWSER),need 'command -v chromium' chromium;) \
 	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" = 0 ]; then sudo=''; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo='sudo'; \

@@ -5,6 +5,7 @@
 #include "tools/goref.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <iterator>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "testutil.h"
 
@@ -211,29 +213,24 @@ TEST(GoRef, SideBySideRowsPutEveryReferenceBesideTheGoLineItCites) {
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
   auto files = our_files();
   auto refs = goref::scan(files);
-  auto names = goref::rebuilt(files, refs);
-  ASSERT_GT(names.size(), 40u);
+  auto ps = goref::pages(files, refs, root);
+  ASSERT_GT(ps.size(), 40u);
   size_t checked = 0;
-  for (const std::string& name : names) {
+  for (const goref::Page& p : ps) {
     goref::View v;
     std::string why;
-    ASSERT_TRUE(goref::view(name, files, refs, root, &v, &why)) << name << ": " << why;
-    const goref::Func* gf = v.go.func_at([&] {
-      for (auto& r : v.rows)
-        if (r.go_line) return r.go_line;
-      return 0;
-    }());
-    ASSERT_NE(gf, nullptr) << name;
+    ASSERT_TRUE(goref::view(p, files, refs, root, &v, &why)) << p.id << ": " << why;
+    const goref::Func* gf = &p.go;
     int current = 0;  // the Go line of the row group we are in
     for (const goref::Row& row : v.rows) {
       if (row.go_line) current = row.go_line;
       if (!row.our_line) continue;
       for (const goref::Ref& r : refs) {
         if (r.file != row.our_file || r.line != row.our_line || r.first < gf->first ||
-            r.first > gf->last || r.gofile != v.go.path.substr(v.go.path.rfind('/') + 1))
+            r.first > gf->last || r.gofile != p.gofile)
           continue;
         EXPECT_EQ(current, r.first)
-            << name << ": " << r.file << ":" << r.line << " cites " << r.gofile << ":" << r.first
+            << p.id << ": " << r.file << ":" << r.line << " cites " << r.gofile << ":" << r.first
             << " but sits beside line " << current;
         checked++;
         break;
@@ -243,12 +240,110 @@ TEST(GoRef, SideBySideRowsPutEveryReferenceBesideTheGoLineItCites) {
     int prev = 0;
     for (const goref::Row& row : v.rows)
       if (row.go_line) {
-        EXPECT_EQ(row.go_line, prev ? prev + 1 : gf->first) << name;
+        EXPECT_EQ(row.go_line, prev ? prev + 1 : gf->first) << p.id;
         prev = row.go_line;
       }
-    EXPECT_EQ(prev, gf->last) << name;
+    EXPECT_EQ(prev, gf->last) << p.id;
   }
   EXPECT_GT(checked, 300u) << "few references were aligned: the view is not using them";
+}
+
+// Nothing of ours is lost: every line of every function on a page -- its
+// comments, continuation lines and blank lines too -- is on exactly one row.
+TEST(GoRef, EveryLineOfOurFunctionsIsOnItsPageOnce) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto files = our_files();
+  auto refs = goref::scan(files);
+  for (const goref::Page& p : goref::pages(files, refs, root)) {
+    goref::View v;
+    std::string why;
+    ASSERT_TRUE(goref::view(p, files, refs, root, &v, &why)) << why;
+    std::multiset<std::pair<std::string, int>> shown, want;
+    for (const goref::Row& r : v.rows)
+      if (r.our_line) shown.insert({r.our_file, r.our_line});
+    for (auto& [f, fn] : v.ours)
+      for (int l = fn.first; l <= fn.last; l++) want.insert({f->path, l});
+    EXPECT_EQ(shown, want) << p.id;
+  }
+}
+
+TEST(GoRef, PagesHaveUniqueIdsInTheOrderOfTheNotesMap) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto files = our_files();
+  auto ps = goref::pages(files, goref::scan(files), root);
+  std::set<std::string> ids;
+  for (size_t i = 0; i < ps.size(); i++) {
+    EXPECT_TRUE(ids.insert(ps[i].id).second) << "two pages are " << ps[i].id;
+    if (i > 0) {
+      EXPECT_TRUE(ps[i - 1].gofile < ps[i].gofile ||
+                  (ps[i - 1].gofile == ps[i].gofile && ps[i - 1].go.first < ps[i].go.first))
+          << ps[i - 1].id << " before " << ps[i].id;
+    }
+  }
+  EXPECT_TRUE(ids.count("gList.empty") && ids.count("gQueue.empty"));
+}
+
+// mcall is assembly in Go (asm_amd64.s:424); stubs.go only declares it.
+TEST(GoRef, AnAsmFunctionResolvesToItsTextInTheDotSFile) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto files = our_files();
+  auto ps = goref::pages(files, goref::scan(files), root);
+  auto found = goref::find(ps, "mcall");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]->gofile, "asm_amd64.s");
+  EXPECT_EQ(found[0]->go.first, 424);
+  auto epw = goref::find(ps, "epollwait");
+  ASSERT_EQ(epw.size(), 1u);
+  EXPECT_EQ(epw[0]->gofile, "sys_linux_amd64.s");
+}
+
+TEST(GoRef, AnUnknownNameGetsTheNearestOnes) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto files = our_files();
+  auto ps = goref::pages(files, goref::scan(files), root);
+  EXPECT_TRUE(goref::find(ps, "netpol").empty());
+  auto near = goref::nearest(ps, "netpol", 5);
+  ASSERT_FALSE(near.empty());
+  EXPECT_EQ(near[0], "netpoll");
+  near = goref::nearest(ps, "findrunable", 5);
+  ASSERT_FALSE(near.empty());
+  EXPECT_EQ(near[0], "findRunnable");
+}
+
+// The trace and sanitizer hooks inside a function are marked, so the views
+// can dim or fold them; the code around them is not.
+TEST(GoRef, HooksThatWatchTheProgramAreMarkedAndNothingElse) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto files = our_files();
+  auto refs = goref::scan(files);
+  auto ps = goref::pages(files, refs, root);
+  auto found = goref::find(ps, "netpoll");
+  ASSERT_EQ(found.size(), 1u);
+  goref::View v;
+  std::string why;
+  ASSERT_TRUE(goref::view(*found[0], files, refs, root, &v, &why)) << why;
+  int hooks = 0;
+  for (const goref::Row& r : v.rows) {
+    if (!r.our_line) continue;
+    std::string text;
+    for (auto& [f, fn] : v.ours)
+      if (f->path == r.our_file) text = f->lines[r.our_line - 1];
+    bool trace =
+        text.find("tracef(") != std::string::npos || text.find("netpolltrace") != std::string::npos;
+    if (trace) {
+      EXPECT_TRUE(r.instr) << r.our_file << ":" << r.our_line << " " << text;
+    }
+    if (text.find("epollwait(epfd") != std::string::npos && !trace) {
+      EXPECT_FALSE(r.instr) << text;
+    }
+    hooks += r.instr;
+  }
+  EXPECT_GE(hooks, 3);
 }
 
 TEST(GoRef, HtmlSiteLinksEveryTwinBothWays) {
@@ -262,14 +357,14 @@ TEST(GoRef, HtmlSiteLinksEveryTwinBothWays) {
   ASSERT_EQ(system(cmd.c_str()), 0);
   std::ifstream index(std::string(dir) + "/index.html");
   std::string idx((std::istreambuf_iterator<char>(index)), std::istreambuf_iterator<char>());
-  EXPECT_NE(idx.find("href=\"netpollready.html\""), std::string::npos);
+  EXPECT_NE(idx.find("href='netpollready.html'"), std::string::npos);
   std::ifstream page(std::string(dir) + "/netpollready.html");
   std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
   // netpoll.go:448 is cited by src/runtime/netpoll.cpp's netpollready: the Go cell
   // links to our line and ours back to go-448, on one row.
   std::smatch m;
   ASSERT_TRUE(std::regex_search(html, m,
-                                std::regex("<tr class=twin><td class=n id=go-448><a "
+                                std::regex("<tr class='twin'><td class=n id=go-448><a "
                                            "href=#(our-src_runtime_netpoll_cpp-[0-9]+)>448</a>"
                                            ".*?<td class=n id=([^>]+)><a href=#go-448>")))
       << html.substr(0, 2000);
@@ -299,4 +394,53 @@ TEST(GoRef, CoverageCommandGivesEachRebuiltFunctionItsFigures) {
   EXPECT_LE(std::stoi(m[1]), std::stoi(m[2]));
   EXPECT_TRUE(std::regex_search(out, std::regex("not rebuilt \\([0-9]+\\):.* entersyscall ")))
       << out;
+}
+
+namespace {
+
+std::string goref_out(const std::string& args, int* status) {
+  std::string cmd =
+      "cd " PROJECT_ROOT " && env -u COLUMNS " + testutil::build_dir() + "/goref " + args + " 2>&1";
+  std::string out;
+  FILE* f = popen(cmd.c_str(), "r");
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, f)) out.append(buf, n);
+  int st = pclose(f);
+  *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return out;
+}
+
+}  // namespace
+
+// `make sxs` at the width asked for: no line longer, and a long line of
+// ours wrapped onto the rows below it, whole, where it used to be cut.
+TEST(GoRef, SxsWrapsToTheWidthAndLosesNoText) {
+  if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  for (int width : {80, 120, 200}) {
+    int st = 0;
+    std::string out = goref_out("sxs --width " + std::to_string(width) + " netpoll", &st);
+    ASSERT_EQ(st, 0) << out;
+    std::istringstream in(out);
+    for (std::string l; std::getline(in, l);) EXPECT_LE(l.size(), static_cast<size_t>(width)) << l;
+    // Wrapped pieces sit on the rows below, in the same column: with the
+    // padding between them squeezed out, the text reads on.
+    std::string joined = std::regex_replace(out, std::regex("\\s+"), " ");
+    // netpoll_epoll.cpp's three-line comment, each line's last words.
+    for (const char* words : {"cut short by a signal", "an unbounded one", "simply waits again."})
+      EXPECT_NE(joined.find(words), std::string::npos)
+          << "missing \"" << words << "\" at " << width;
+  }
+  int st = 0;
+  std::string out = goref_out("sxs --width 150 netpoll", &st);
+  EXPECT_TRUE(std::regex_search(out, std::regex(" - +[0-9]+ +if \\(netpolltrace\\)")))
+      << "the trace hook is marked '-':\n"
+      << out;
+}
+
+TEST(GoRef, SxsWithAnUnknownNameSuggestsAndFails) {
+  if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  int st = 0;
+  std::string out = goref_out("sxs findrunable", &st);
+  EXPECT_EQ(st, 2);
+  EXPECT_NE(out.find("Nearest: findRunnable"), std::string::npos) << out;
 }

@@ -29,6 +29,21 @@ std::string sh(const std::string& cmd, int* status) {
   return out;
 }
 
+// make, for the build this test binary belongs to: build/ or a sanitizer's
+// build/san-*/ (whose name gives back SANITIZE).
+std::string make_here() {
+  std::string b = testutil::build_dir();
+  std::string cmd = "make -s -C " PROJECT_ROOT;
+  size_t at = b.rfind("/san-");
+  if (at != std::string::npos) {
+    std::string san = b.substr(at + 5);
+    for (char& c : san)
+      if (c == '-') c = ',';
+    cmd += " SANITIZE=" + san;
+  }
+  return cmd;
+}
+
 bool exists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0;
@@ -50,6 +65,19 @@ TEST(Make, SxsPassesFnToGorefAsOneNameNotAsShellText) {
   std::remove(flag.c_str());
   out = sh("cd / && make -s -C " PROJECT_ROOT " sxs FN=\"*\"", &st);
   EXPECT_EQ(out.find("bin"), std::string::npos) << "FN=* was globbed:\n" << out;
+}
+
+// One line, goref's, naming the nearest functions; no recipe error after it.
+TEST(Make, SxsWithAnUnknownNameStopsOnOneLineNamingTheNearest) {
+  int st = 0;
+  std::string out = sh(make_here() + " sxs FN=netpol", &st);
+  EXPECT_NE(st, 0);
+  EXPECT_NE(out.find("no rebuilt function is called \"netpol\""), std::string::npos) << out;
+  EXPECT_NE(out.find("Nearest: netpoll "), std::string::npos) << out;
+  EXPECT_EQ(out.find("Error"), std::string::npos) << out;
+  size_t lines = 0;
+  for (char c : out) lines += c == '\n';
+  EXPECT_EQ(lines, 1u) << out;
 }
 
 TEST(Make, DepsRefusesAGorootThatIsNotGo119AndInstallsNothing) {
@@ -86,6 +114,11 @@ TEST(GoRef, NamesTheGorootItFoundAndWhatToInstall) {
   EXPECT_EQ(st, 1);
   EXPECT_NE(out.find("GOROOT /nonexistent/go (from $GOROOT) holds no Go"), std::string::npos)
       << out;
+  // Another Go 1.19 is not enough: its lines are not the ones we cite.
+  std::ofstream(std::string(dir) + "/VERSION") << "go1.19.5\n";
+  out = sh(std::string("GOROOT=") + dir + " " + goref + " html /tmp/nowhere", &st);
+  EXPECT_EQ(st, 1);
+  EXPECT_NE(out.find("holds go1.19.5, not Go 1.19.8"), std::string::npos) << out;
   std::remove((std::string(dir) + "/VERSION").c_str());
   rmdir(dir);
 }

@@ -115,31 +115,52 @@ std::vector<File> load_sources(const std::string& root);
 
 namespace goref {
 
+// A page of the side-by-side view: one Go function and the functions of
+// ours that cite lines inside it.
+struct Page {
+  std::string gofile;  // as our references name it: "proc.go", "internal/poll/fd.go"
+  Func go;             // Go's function in that file
+  std::vector<std::pair<std::string, Func>> ours;  // (our file, our function), in order
+  std::string id;    // unique: Go's name, or "file.name" where two files share it
+  std::string note;  // the note that explains the Go file ("proc.md"), or ""
+};
+
+// Every page, grouped by Go file and in Go's order within it (the order of
+// the notes map).
+std::vector<Page> pages(const std::vector<File>& ours, const std::vector<Ref>& refs,
+                        const std::string& goroot);
+// The pages a name asks for: Go's function (with or without its receiver,
+// or a page id) or one of ours.  Where Go has both, the definition with a
+// body (asm_amd64.s's TEXT runtime·mcall) and not the declaration
+// (stubs.go's `func mcall(fn func(*g))`).
+std::vector<const Page*> find(const std::vector<Page>& ps, const std::string& name);
+// The page ids nearest to a name no page has, closest first, at most n.
+std::vector<std::string> nearest(const std::vector<Page>& ps, const std::string& name, size_t n);
+
 // One row of a side-by-side view: a Go line and/or one of ours.
 struct Row {
   int go_line = 0;   // 0: no Go line on this row (ours has no twin here)
   int our_line = 0;  // 0: no line of ours (this Go line has no twin)
   std::string our_file;
   bool covered = false;  // the Go line lies in a range that ours cites
+  bool instr = false;    // our line watches the program (trace, sanitizer, valgrind hooks)
+  bool twin = false;     // our line cites a line of this Go function
 };
 
-// A rebuilt function: Go's text and ours, and the rows that align them.
+// A page made ready to show: Go's text and ours, and the rows that align them.
 struct View {
-  std::string name;                                // the name looked up
+  Page page;
   std::string go_func;                             // Go's function
   File go;                                         // Go's file
   std::vector<std::pair<const File*, Func>> ours;  // our function(s), in source order
   std::vector<Row> rows;
 };
 
-// Builds the view of `name` (ours or Go's): every Go line of the function in
-// order, each beside the line(s) of ours that cite it; our lines that cite
-// nothing come right after the row of the nearest citing line above them.
-bool view(const std::string& name, const std::vector<File>& ours, const std::vector<Ref>& refs,
+// Every Go line of the page's function in order, each beside the line(s) of
+// ours that cite it; every other line of our functions (comments and blank
+// lines too) right after the row of the nearest citing line above it.
+bool view(const Page& page, const std::vector<File>& ours, const std::vector<Ref>& refs,
           const std::string& goroot, View* out, std::string* why);
-
-// Every Go function that some function of ours rebuilds, by name.
-std::vector<std::string> rebuilt(const std::vector<File>& ours, const std::vector<Ref>& refs);
 
 }  // namespace goref
 

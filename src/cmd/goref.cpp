@@ -2,7 +2,7 @@
 //
 //   goref check            every Go reference, checked against GOROOT
 //   goref coverage [F.go]  which Go statements have a twin, per function
-//   goref sxs FN           Go's FN beside ours, in the terminal
+//   goref sxs [--width N] FN  Go's FN beside ours, in the terminal, wrapped
 //   goref html DIR         the same for every rebuilt function, as a static site
 //   goref map              the Markdown map of notes/README.md
 //
@@ -10,14 +10,25 @@
 // from GOROOT at run time; nothing of it is stored here.
 #include "tools/goref.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -33,52 +44,141 @@ std::string expand_tabs(const std::string& s) {
   return out;
 }
 
-std::string fit(const std::string& s, size_t w) {
+// Cuts s (tabs expanded) into pieces of at most w characters, preferring a
+// break after a space in the second half of a piece: `make sxs` wraps a
+// long line onto the rows below it rather than cutting it off.
+std::vector<std::string> wrap(const std::string& s, size_t w) {
   std::string e = expand_tabs(s);
-  if (e.size() > w) return e.substr(0, w - 1) + "~";
-  return e + std::string(w - e.size(), ' ');
+  std::vector<std::string> out;
+  while (e.size() > w) {
+    size_t cut = e.rfind(' ', w);
+    if (cut == std::string::npos || cut < w / 2) cut = w;
+    out.push_back(e.substr(0, cut));
+    e = std::string(4, ' ') + e.substr(e[cut] == ' ' ? cut + 1 : cut);  // indent continuations
+  }
+  out.push_back(e);
+  return out;
 }
 
-int sxs(const std::string& name, const std::string& root) {
+// The terminal's width: --width, else $COLUMNS, else the terminal that
+// stdout is, else the controlling terminal (stdout may be a pipe into a
+// pager), else 120.
+int terminal_width(int asked) {
+  if (asked > 0) return asked;
+  if (const char* c = std::getenv("COLUMNS"); c && std::atoi(c) > 0) return std::atoi(c);
+  winsize ws{};
+  if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  int tty = open("/dev/tty", O_RDONLY | O_CLOEXEC);
+  if (tty >= 0) {
+    bool ok = ioctl(tty, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0;
+    close(tty);
+    if (ok) return ws.ws_col;
+  }
+  return 120;
+}
+
+const char* kMarks =
+    "marks: '=' twin on this row  '~' inside a range ours cites  '.' Go code with no twin  "
+    "'+' ours only  '-' ours, watching the program (trace, sanitizer and valgrind hooks)";
+
+char mark_of(const goref::View& v, const goref::Row& r) {
+  if (r.instr) return '-';
+  if (r.twin) return '=';
+  if (r.go_line == 0) return '+';
+  if (r.our_line) return '=';
+  if (r.covered) return '~';
+  return v.go.is_code(r.go_line) ? '.' : ' ';
+}
+
+// Says what a name that no page has might have meant, and fails.
+int unknown(const std::vector<goref::Page>& ps, const std::string& name, const char* who) {
+  std::fprintf(stderr, "%s: no rebuilt function is called \"%s\".", who, name.c_str());
+  auto near = goref::nearest(ps, name, 6);
+  if (!near.empty()) {
+    std::fprintf(stderr, "  Nearest:");
+    for (const std::string& n : near) std::fprintf(stderr, " %s", n.c_str());
+  }
+  std::fprintf(stderr, "\n(make html lists them all, by Go file.)\n");
+  return 2;
+}
+
+// `make sxs` asks this first: nothing, and success, if a page has the name;
+// else the message, on one line, for make to stop with.
+int sxs_check(const std::string& name, const std::string& root) {
   auto ours = goref::load_sources(".");
   auto refs = goref::scan(ours);
-  goref::View v;
-  std::string why;
-  if (!goref::view(name, ours, refs, root, &v, &why)) {
-    std::fprintf(stderr, "goref sxs: %s\n", why.c_str());
-    return 1;
+  auto ps = goref::pages(ours, refs, root);
+  if (!goref::find(ps, name).empty()) return 0;
+  std::printf("no rebuilt function is called \"%s\".", name.c_str());
+  auto near = goref::nearest(ps, name, 6);
+  if (!near.empty()) {
+    std::printf("  Nearest:");
+    for (const std::string& n : near) std::printf(" %s", n.c_str());
   }
-  winsize ws{};
-  int cols = ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 80 ? ws.ws_col : 180;
-  size_t half = static_cast<size_t>(cols - 3) / 2 - 6;
-  std::string ourfiles;
-  for (auto& [f, fn] : v.ours) ourfiles += " " + f->path + ":" + fn.name;
-  std::printf("%s (Go %s, %s)  |  ours:%s\n", v.go_func.c_str(), goref::goversion(root).c_str(),
-              v.go.path.c_str(), ourfiles.c_str());
-  std::printf(
-      "  marks: '=' twin on this row, '~' inside a cited range, '.' code with no twin, '+' ours "
-      "only\n\n");
-  for (const goref::Row& r : v.rows) {
-    std::string left = r.go_line ? v.go.lines[r.go_line - 1] : "";
-    char mark = r.go_line == 0             ? '+'
-                : r.our_line               ? '='
-                : r.covered                ? '~'
-                : !v.go.is_code(r.go_line) ? ' '
-                                           : '.';
-    std::string right;
-    if (r.our_line)
-      for (auto& [f, fn] : v.ours)
-        if (f->path == r.our_file) right = f->lines[r.our_line - 1];
-    std::printf("%5s %s %c %5s %s\n", r.go_line ? std::to_string(r.go_line).c_str() : "",
-                fit(left, half).c_str(), mark, r.our_line ? std::to_string(r.our_line).c_str() : "",
-                expand_tabs(right).substr(0, half).c_str());
+  std::printf("  make html lists them all\n");
+  return 2;
+}
+
+std::string ourfiles(const goref::View& v) {
+  std::string out;
+  for (auto& [f, fn] : v.ours) out += " " + f->path + ":" + fn.name;
+  return out;
+}
+
+int sxs(const std::string& name, const std::string& root, int width) {
+  auto ours = goref::load_sources(".");
+  auto refs = goref::scan(ours);
+  auto ps = goref::pages(ours, refs, root);
+  auto found = goref::find(ps, name);
+  if (found.empty()) return unknown(ps, name, "goref sxs");
+  int cols = terminal_width(width);
+  if (cols < 60) cols = 60;
+  // number(5) sp text mark(3) number(5) sp text
+  size_t half = static_cast<size_t>(cols - 5 - 1 - 3 - 5 - 1) / 2;
+  bool tty = isatty(1);
+  for (const goref::Page* p : found) {
+    goref::View v;
+    std::string why;
+    if (!goref::view(*p, ours, refs, root, &v, &why)) {
+      std::fprintf(stderr, "goref sxs: %s\n", why.c_str());
+      return 1;
+    }
+    char head[512];
+    std::snprintf(head, sizeof head, "%s (Go %s, %s:%d-%d)  |  ours:", v.go_func.c_str(),
+                  goref::goversion(root).c_str(), p->gofile.c_str(), p->go.first, p->go.last);
+    for (const std::string& l : wrap(head + ourfiles(v), static_cast<size_t>(cols)))
+      std::printf("%s\n", l.c_str());
+    for (const std::string& l : wrap(kMarks, static_cast<size_t>(cols - 2)))
+      std::printf("  %s\n", l.c_str());
+    std::printf("\n");
+    for (const goref::Row& r : v.rows) {
+      std::vector<std::string> left{""}, right{""};
+      if (r.go_line) left = wrap(v.go.lines[r.go_line - 1], half);
+      if (r.our_line)
+        for (auto& [f, fn] : v.ours)
+          if (f->path == r.our_file) right = wrap(f->lines[r.our_line - 1], half);
+      size_t n = std::max(left.size(), right.size());
+      for (size_t i = 0; i < n; i++) {
+        std::string gl = i == 0 && r.go_line ? std::to_string(r.go_line) : "";
+        std::string ol = i == 0 && r.our_line ? std::to_string(r.our_line) : "";
+        std::string lt = i < left.size() ? left[i] : "", rt = i < right.size() ? right[i] : "";
+        lt += std::string(half - lt.size(), ' ');
+        char m = i == 0 ? mark_of(v, r) : ' ';
+        if (r.instr && tty)  // dim, on a terminal
+          std::printf("%5s %s \033[2m%c %5s %s\033[0m\n", gl.c_str(), lt.c_str(), m, ol.c_str(),
+                      rt.c_str());
+        else
+          std::printf("%5s %s %c %5s %s\n", gl.c_str(), lt.c_str(), m, ol.c_str(), rt.c_str());
+      }
+    }
+    std::printf("\n");
   }
   return 0;
 }
 
 std::string esc(const std::string& s) {
   std::string out;
-  for (char c : expand_tabs(s)) {
+  for (char c : s) {
     if (c == '<')
       out += "&lt;";
     else if (c == '>')
@@ -93,86 +193,348 @@ std::string esc(const std::string& s) {
   return out;
 }
 
+// Pygments, once for every file a site shows: file -> its lines as HTML.
+// src/tools/highlight.py runs under Debian's python3 (python3-pygments)
+// when it can, else the python3 on PATH.
+bool highlight_all(const std::vector<std::pair<std::string, std::string>>& files,  // (lexer, path)
+                   std::map<std::string, std::vector<std::string>>* out, std::string* css) {
+  std::string py = "python3";
+  if (std::system("/usr/bin/python3 -c 'import pygments' >/dev/null 2>&1") == 0)
+    py = "/usr/bin/python3";
+  else if (std::system("python3 -c 'import pygments' >/dev/null 2>&1") != 0)
+    return false;
+  auto run = [&](const std::string& args, std::string* text) {
+    FILE* p = popen((py + " src/tools/highlight.py " + args).c_str(), "r");
+    if (!p) return false;
+    char buf[65536];
+    while (size_t n = fread(buf, 1, sizeof buf, p)) text->append(buf, n);
+    return pclose(p) == 0;
+  };
+  if (!run("--css .hl", css)) return false;
+  // Paths are ours or GOROOT's, with no quote in them; quoted for the shell.
+  std::string args;
+  for (auto& [lexer, path] : files) args += " '" + lexer + "=" + path + "'";
+  std::string text;
+  if (!run(args, &text)) return false;
+  size_t at = 0;
+  for (auto& [lexer, path] : files) {
+    size_t end = text.find(std::string("\0\n", 2), at);
+    if (end == std::string::npos) return false;
+    std::vector<std::string> lines;
+    std::istringstream in(text.substr(at, end - at));
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    (*out)[path] = std::move(lines);
+    at = end + 2;
+  }
+  return true;
+}
+
+std::string lexer_for(const std::string& path) {
+  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".go") == 0) return "go";
+  if (path.size() > 2 && path.compare(path.size() - 2, 2, ".s") == 0) return "gas";
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".asm") == 0) return "nasm";
+  return "cpp";
+}
+
+// GitHub's heading anchors: lower case, punctuation dropped, spaces to '-'.
+std::string slug(const std::string& heading) {
+  std::string out;
+  for (unsigned char c : heading) {
+    if (std::isalnum(c) || c == '_' || c == '-' || c >= 0x80)
+      out += static_cast<char>(std::tolower(c));
+    else if (c == ' ')
+      out += '-';
+  }
+  return out;
+}
+
+// The section of a note that explains a page's function: a heading that
+// names it, else one whose Go line range holds it, else the heading above
+// the first place the note names it in backticks.  "" if none does.
+std::string section_in(const std::string& note, const goref::Page& p, bool by_range) {
+  std::ifstream in("notes/" + note);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  std::string name = p.go.name.substr(p.go.name.rfind('.') + 1);
+  std::regex word("(^|[^A-Za-z0-9_])" + name + "([^A-Za-z0-9_]|$)");
+  std::string base = p.gofile.substr(p.gofile.rfind('/') + 1);
+  std::regex range(base + R"(:([0-9]+)(?:-([0-9]+))?)");
+  auto heading = [](const std::string& l) {
+    return l.rfind("## ", 0) == 0 || l.rfind("### ", 0) == 0;
+  };
+  auto text_of = [](const std::string& l) { return l.substr(l.find(' ') + 1); };
+  for (const std::string& l : lines)
+    if (heading(l) && std::regex_search(text_of(l), word)) return slug(text_of(l));
+  if (by_range)
+    for (const std::string& l : lines) {
+      if (!heading(l)) continue;
+      for (std::sregex_iterator it(l.begin(), l.end(), range), end; it != end; ++it) {
+        int a = std::stoi((*it)[1]), b = (*it)[2].matched ? std::stoi((*it)[2]) : a;
+        if (p.go.first >= a && p.go.first <= b) return slug(text_of(l));
+      }
+    }
+  std::string current;
+  for (const std::string& l : lines) {
+    if (heading(l)) current = text_of(l);
+    if (!heading(l) && l.find("`" + name + "`") != std::string::npos && !current.empty())
+      return slug(current);
+  }
+  return "";
+}
+
+// Where a page's function is explained: its file's note, at the section
+// that names it; else any note with such a section; else the top of its
+// file's note.  (note, anchor); note "" when there is none.
+std::pair<std::string, std::string> note_link(const goref::Page& p) {
+  if (!p.note.empty())
+    if (std::string s = section_in(p.note, p, true); !s.empty()) return {p.note, s};
+  std::vector<std::string> all;
+  if (DIR* d = opendir("notes")) {
+    while (dirent* e = readdir(d)) {
+      std::string n = e->d_name;
+      if (n.size() > 3 && n.compare(n.size() - 3, 3, ".md") == 0 && n != "README.md")
+        all.push_back(n);
+    }
+    closedir(d);
+  }
+  std::sort(all.begin(), all.end());
+  for (const std::string& n : all)
+    if (n != p.note)
+      if (std::string s = section_in(n, p, false); !s.empty()) return {n, s};
+  return {p.note, ""};
+}
+
+// Functions with a page that this page's code calls: `name(` in Go's body
+// or ours, outside comments, where exactly one page (or one in the same Go
+// file) has that name.
+std::vector<const goref::Page*> callees(const goref::View& v, const std::vector<goref::Page>& ps) {
+  std::set<std::string> called;
+  static const std::regex call(R"(([A-Za-z_][A-Za-z0-9_]*)\s*\()");
+  auto scan = [&](const std::string& line) {
+    std::string code = line.substr(0, line.find("//"));
+    for (std::sregex_iterator it(code.begin(), code.end(), call), end; it != end; ++it)
+      called.insert((*it)[1]);
+  };
+  for (int l = v.page.go.first + 1; l <= v.page.go.last; l++) scan(v.go.lines[l - 1]);
+  for (auto& [f, fn] : v.ours)
+    for (int l = fn.first + 1; l <= fn.last; l++) scan(f->lines[l - 1]);
+  std::vector<const goref::Page*> out;
+  for (const std::string& n : called) {
+    std::vector<const goref::Page*> hit;
+    for (const goref::Page& p : ps) {
+      std::string short_name = p.go.name.substr(p.go.name.rfind('.') + 1);
+      if (short_name == n && &p.go != &v.page.go && p.id != v.page.id) hit.push_back(&p);
+    }
+    if (hit.size() > 1) {
+      std::vector<const goref::Page*> same;
+      for (auto* p : hit)
+        if (p->gofile == v.page.gofile) same.push_back(p);
+      hit = same;
+    }
+    if (hit.size() == 1) out.push_back(hit[0]);
+  }
+  return out;
+}
+
+// The Go source browser's address for the page's lines.
+std::string go_url(const goref::Page& p, const std::string& root, const std::string& version) {
+  std::string path = goref::gosource(root, p.gofile).substr(root.size() + 1);  // src/...
+  return "https://cs.opensource.google/go/go/+/refs/tags/" + version + ":" + path +
+         ";l=" + std::to_string(p.go.first) + "-" + std::to_string(p.go.last);
+}
+
 const char* kCss =
-    "body{font:14px/1.4 sans-serif;margin:1em 2em;color:#222}"
-    "table{border-collapse:collapse;width:100%;table-layout:fixed}"
-    "td{font:12px/1.35 monospace;white-space:pre;overflow:hidden;vertical-align:top;padding:0 .4em}"
-    "td.n{width:3.5em;text-align:right;color:#888}td.m{width:1em;text-align:center}"
-    "tr.none td.go{background:#fff3f0}tr.ours td.our{background:#f0f6ff}"
-    "tr.twin td.go,tr.twin td.our{background:#f3fff0}tr.range td.go{background:#fbfbef}"
-    "a{color:inherit;text-decoration:none}a:hover{text-decoration:underline}"
-    "th{text-align:left;font-weight:normal;color:#555;padding:.3em .4em}"
-    ":target{outline:2px solid #f90}";
+    "body{font:15px/1.45 sans-serif;margin:1em 1.5em;color:#222;max-width:100%}"
+    "h1{font-size:1.5em;margin:.3em 0}h2{font-size:1.15em;margin:1.2em 0 .3em}"
+    "nav{display:flex;gap:1.5em;flex-wrap:wrap;margin-bottom:.5em}"
+    ".meta{margin:.2em 0;overflow-wrap:anywhere}"
+    ".legend{font-size:13px;margin:.6em 0;display:flex;flex-wrap:wrap;gap:.4em 1.2em}"
+    ".legend span{white-space:nowrap}.key{display:inline-block;width:1.6em;text-align:center;"
+    "font-family:monospace;border:1px solid #ccc;margin-right:.3em}"
+    "table.sxs{border-collapse:collapse;width:100%;table-layout:fixed}"
+    "table.sxs td{font:12.5px/1.4 monospace;white-space:pre-wrap;overflow-wrap:anywhere;"
+    "vertical-align:top;padding:0 .4em}"
+    "table.sxs td.n{text-align:right;color:#888;white-space:nowrap}"
+    "table.sxs td.m{text-align:center;color:#666}"
+    "tr.twin td.go,tr.twin td.our,.key.twin{background:#eefbe9}"
+    "tr.range td.go,.key.range{background:#fbf8e3}"
+    "tr.none td.go,.key.none{background:#f3f3f3}"
+    "tr.ours td.our,.key.ours{background:#eaf2fd}"
+    "tr.instr td{opacity:.45}tr.instr td.our{font-size:11px}"
+    "#hide-instr:checked~table tr.instr{display:none}"
+    "a{color:#1a55a0;text-decoration:none}a:hover{text-decoration:underline}"
+    "td a{color:inherit}th{text-align:left;font-weight:normal;color:#555;padding:.3em .4em;"
+    "overflow-wrap:anywhere}"
+    ":target td{outline:2px solid #f90}"
+    "ul.fns{columns:2 28em;padding-left:1.2em}ul.fns li{break-inside:avoid}"
+    ".hl .err{border:none!important;color:inherit!important;background:none!important}";
+
+std::string legend() {
+  return "<div class=legend><span><span class='key twin'>=</span>a line of ours beside the Go "
+         "line it rebuilds</span><span><span class='key range'>~</span>Go inside a range ours "
+         "cites</span><span><span class='key none'>.</span>Go with no twin</span><span><span "
+         "class='key ours'>+</span>ours only</span><span><span class=key "
+         "style='opacity:.45'>-</span>dimmed: ours, watching the program (trace, sanitizer, "
+         "valgrind)</span></div>";
+}
+
+// Relative path from directory `from` to directory `to` (both absolute).
+std::string relpath(const std::string& from, const std::string& to) {
+  auto split = [](const std::string& p) {
+    std::vector<std::string> out;
+    std::istringstream in(p);
+    for (std::string s; std::getline(in, s, '/');)
+      if (!s.empty()) out.push_back(s);
+    return out;
+  };
+  auto a = split(from), b = split(to);
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) i++;
+  std::string out;
+  for (size_t k = i; k < a.size(); k++) out += "../";
+  for (size_t k = i; k < b.size(); k++) out += b[k] + "/";
+  return out;
+}
 
 int html(const std::string& dir, const std::string& root) {
   mkdir(dir.c_str(), 0755);
   auto ours = goref::load_sources(".");
   auto refs = goref::scan(ours);
-  std::ofstream index(dir + "/index.html");
-  index << "<!doctype html><meta charset=utf-8><title>netpoll-asm beside Go</title><style>" << kCss
-        << "</style><h1>netpoll-asm beside Go " << esc(goref::goversion(root))
-        << "</h1><p>Each page shows a function of the Go runtime, read from your GOROOT when "
-           "the site was made, beside the code that rebuilds it. Twin lines are linked both "
-           "ways.</p><ul>";
-  int pages = 0;
-  for (const std::string& name : goref::rebuilt(ours, refs)) {
+  auto ps = goref::pages(ours, refs, root);
+  std::string version = goref::goversion(root);
+  std::vector<goref::View> views;
+  for (const goref::Page& p : ps) {
     goref::View v;
     std::string why;
-    if (!goref::view(name, ours, refs, root, &v, &why)) continue;
-    std::string page = v.go_func + ".html";
-    std::string ourfiles;
-    for (auto& [f, fn] : v.ours) ourfiles += " " + f->path + " " + fn.name;
-    index << "<li><a href=\"" << esc(page) << "\">" << esc(v.go_func) << "</a> <small>("
-          << esc(v.go.path.substr(v.go.path.rfind('/') + 1)) << " &rarr;" << esc(ourfiles)
-          << ")</small>";
-    std::ofstream out(dir + "/" + page);
-    out << "<!doctype html><meta charset=utf-8><title>" << esc(v.go_func) << "</title><style>"
-        << kCss << "</style><p><a href=index.html>index</a></p><h1>" << esc(v.go_func)
-        << "</h1><table><colgroup><col style=\"width:3.5em\"><col><col style=\"width:1.5em\">"
-           "<col style=\"width:3.5em\"><col></colgroup><tr><th colspan=2>Go: "
-        << esc(v.go.path.substr(v.go.path.rfind("/src/runtime/") + 1))
-        << "</th><th></th><th colspan=2>ours:" << esc(ourfiles) << "</th></tr>";
+    if (!goref::view(p, ours, refs, root, &v, &why)) {
+      std::fprintf(stderr, "goref html: %s: %s\n", p.id.c_str(), why.c_str());
+      return 1;
+    }
+    views.push_back(std::move(v));
+  }
+  // Highlight every file the pages show, in one run of Pygments.
+  std::vector<std::pair<std::string, std::string>> files;
+  std::set<std::string> seen;
+  for (const goref::View& v : views) {
+    if (seen.insert(v.go.path).second) files.push_back({lexer_for(v.go.path), v.go.path});
+    for (auto& [f, fn] : v.ours)
+      if (seen.insert(f->path).second) files.push_back({lexer_for(f->path), f->path});
+  }
+  std::map<std::string, std::vector<std::string>> hl;
+  std::string css;
+  if (!highlight_all(files, &hl, &css)) {
+    std::fprintf(stderr,
+                 "goref html: needs Pygments for the highlighting: "
+                 "sudo apt-get install python3-pygments\n");
+    return 1;
+  }
+  // The notes, from the site's directory.
+  char site[PATH_MAX], here[PATH_MAX];
+  std::string notes = realpath(dir.c_str(), site) && getcwd(here, sizeof here)
+                          ? relpath(site, here) + "notes/"
+                          : "notes/";
+  std::string head_css = std::string(kCss) + css;
+
+  std::ofstream index(dir + "/index.html");
+  index << "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport "
+           "content='width=device-width'><title>netpoll-asm beside Go "
+        << esc(version) << "</title><style>" << head_css << "</style><h1>netpoll-asm beside Go "
+        << esc(version) << "</h1><p>Each page shows a function of the Go runtime, read from "
+        << esc(root) << " when the site was made, beside the code that rebuilds it, "
+        << "highlighted by Pygments. Grouped by Go file, in Go's order.</p>" << legend();
+  std::string current;
+  for (size_t i = 0; i < views.size(); i++) {
+    const goref::Page& p = views[i].page;
+    if (p.gofile != current) {
+      if (!current.empty()) index << "</ul>";
+      current = p.gofile;
+      index << "<h2 id='" << esc(slug(p.gofile)) << "'>" << esc(p.gofile) << "</h2>";
+      if (!p.note.empty())
+        index << "<p class=meta>explained in <a href='" << esc(notes + p.note) << "'>notes/"
+              << esc(p.note) << "</a></p>";
+      index << "<ul class=fns>";
+    }
+    std::string o;
+    for (auto& [f, fn] : views[i].ours) o += (o.empty() ? "" : ", ") + fn.name;
+    index << "<li><a href='" << esc(p.id) << ".html'>" << esc(p.go.name)
+          << "</a> <small>:" << p.go.first << " &rarr; " << esc(o) << "</small>";
+  }
+  index << "</ul>";
+
+  for (size_t i = 0; i < views.size(); i++) {
+    const goref::View& v = views[i];
+    const goref::Page& p = v.page;
+    std::ofstream out(dir + "/" + p.id + ".html");
+    out << "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport "
+           "content='width=device-width'><title>"
+        << esc(p.go.name) << " — netpoll-asm beside Go</title><style>" << head_css
+        << "</style><nav><a href=index.html>index</a>";
+    if (i > 0)
+      out << "<a href='" << esc(views[i - 1].page.id) << ".html' rel=prev>&larr; "
+          << esc(views[i - 1].page.go.name) << "</a>";
+    if (i + 1 < views.size())
+      out << "<a href='" << esc(views[i + 1].page.id) << ".html' rel=next>"
+          << esc(views[i + 1].page.go.name) << " &rarr;</a>";
+    out << "</nav><h1>" << esc(p.go.name) << "</h1>";
+    out << "<p class=meta>Go " << esc(version) << ": <a href='" << esc(go_url(p, root, version))
+        << "'>" << esc(goref::gosource(root, p.gofile).substr(root.size() + 1)) << ":" << p.go.first
+        << "-" << p.go.last << "</a> (Go's source browser)</p>";
+    out << "<p class=meta>ours:";
+    for (auto& [f, fn] : v.ours)
+      out << " <code>" << esc(f->path) << "</code> <code>" << esc(fn.name) << "</code>";
+    out << "</p>";
+    if (auto [note, sec] = note_link(p); !note.empty())
+      out << "<p class=meta>explained in <a href='" << esc(notes + note)
+          << (sec.empty() ? "" : "#" + sec) << "'>notes/" << esc(note)
+          << (sec.empty() ? "" : "#" + sec) << "</a></p>";
+    auto calls = callees(v, ps);
+    if (!calls.empty()) {
+      out << "<p class=meta>calls:";
+      for (const goref::Page* c : calls)
+        out << " <a href='" << esc(c->id) << ".html'>" << esc(c->go.name) << "</a>";
+      out << "</p>";
+    }
+    out << legend()
+        << "<input type=checkbox id=hide-instr><label for=hide-instr> hide the hooks that "
+           "watch the program</label>"
+        << "<table class='sxs hl'><colgroup><col style='width:3.2em'><col><col "
+           "style='width:1.4em'><col style='width:3.2em'><col></colgroup><tr><th colspan=2>Go: "
+        << esc(p.gofile) << "</th><th></th><th colspan=2>ours:" << esc(ourfiles(v))
+        << "</th></tr>\n";
     for (const goref::Row& r : v.rows) {
-      std::string cls = r.go_line == 0             ? "ours"
-                        : r.our_line               ? "twin"
-                        : r.covered                ? "range"
-                        : !v.go.is_code(r.go_line) ? "blank"
-                                                   : "none";
-      std::string our_text;
-      for (auto& [f, fn] : v.ours)
-        if (f->path == r.our_file && r.our_line) our_text = f->lines[r.our_line - 1];
+      char m = mark_of(v, r);
+      std::string cls = r.twin           ? "twin"
+                        : r.go_line == 0 ? "ours"
+                        : r.our_line     ? "twin"
+                        : r.covered      ? "range"
+                        : m == '.'       ? "none"
+                                         : "blank";
+      if (r.instr) cls += " instr";
       std::string go_id = "go-" + std::to_string(r.go_line);
       std::string our_id = "our-" + r.our_file + "-" + std::to_string(r.our_line);
       for (char& c : our_id)
         if (c == '/' || c == '.') c = '_';
-      out << "<tr class=" << cls << ">";
+      out << "<tr class='" << cls << "'>";
       if (r.go_line)
         out << "<td class=n id=" << go_id << ">"
             << (r.our_line ? "<a href=#" + our_id + ">" : std::string("")) << r.go_line
-            << (r.our_line ? "</a>" : "") << "</td><td class=go>" << esc(v.go.lines[r.go_line - 1])
+            << (r.our_line ? "</a>" : "") << "</td><td class=go>" << hl[v.go.path][r.go_line - 1]
             << "</td>";
       else
         out << "<td class=n></td><td class=go></td>";
-      out << "<td class=m>"
-          << (cls == "ours"    ? "+"
-              : cls == "twin"  ? "="
-              : cls == "range" ? "~"
-              : cls == "none"  ? "."
-                               : "")
-          << "</td>";
+      out << "<td class=m>" << (m == ' ' ? std::string() : std::string(1, m)) << "</td>";
       if (r.our_line)
         out << "<td class=n id=" << our_id << ">"
             << (r.go_line ? "<a href=#" + go_id + ">" : std::string("")) << r.our_line
-            << (r.go_line ? "</a>" : "") << "</td><td class=our>" << esc(our_text) << "</td>";
+            << (r.go_line ? "</a>" : "") << "</td><td class=our>" << hl[r.our_file][r.our_line - 1]
+            << "</td>";
       else
         out << "<td class=n></td><td class=our></td>";
       out << "</tr>\n";
     }
     out << "</table>";
-    pages++;
   }
-  index << "</ul>";
-  std::printf("goref html: %d pages in %s/\n", pages, dir.c_str());
+  std::printf("goref html: %zu pages in %s/\n", views.size(), dir.c_str());
   return 0;
 }
 
@@ -240,7 +602,24 @@ int main(int argc, char** argv) {
     std::printf("%zu references, %zu problems\n", refs.size(), problems.size());
     return problems.empty() ? 0 : 1;
   }
-  if (cmd == "sxs" && argc > 2) return sxs(argv[2], root);
+  if (cmd == "sxs" && argc > 2) {
+    int width = 0;
+    bool check = false;
+    std::string name;
+    for (int i = 2; i < argc; i++) {
+      std::string a = argv[i];
+      if (a.rfind("--width=", 0) == 0)
+        width = std::atoi(a.c_str() + 8);
+      else if (a == "--width" && i + 1 < argc)
+        width = std::atoi(argv[++i]);
+      else if (a == "--check")
+        check = true;
+      else
+        name = a;
+    }
+    if (check) return sxs_check(name, root);
+    return sxs(name, root, width);
+  }
   if (cmd == "map") {
     auto ours = goref::load_sources(".");
     std::fputs(goref::notes_map(ours, goref::scan(ours), root).c_str(), stdout);
@@ -248,6 +627,7 @@ int main(int argc, char** argv) {
   }
   if (cmd == "html" && argc > 2) return html(argv[2], root);
   if (cmd == "coverage") return coverage(argc, argv, root);
-  std::fprintf(stderr, "usage: goref check | coverage [F.go...] | sxs FN | html DIR | map\n");
+  std::fprintf(stderr,
+               "usage: goref check | coverage [F.go...] | sxs [--width N] FN | html DIR | map\n");
   return 2;
 }

@@ -174,15 +174,17 @@ void gogo(m* mp, g* gp) {
   sanitizer_after_switch(fake);
 }
 
-// stubs.go:40  mcall: from the running g to its M's g0, which then calls
-// fn(g) (in execute, below).  Returns when the g is next run, possibly on
-// another M: after it, nothing about the M may be assumed.
+// asm_amd64.s:424  mcall: from the running g to its M's g0, which then
+// calls fn(g) (in execute, below).  Returns when the g is next run,
+// possibly on another M: after it, nothing about the M may be assumed.
+// Go's is assembly; ours is C++ around gosave_gogo (asm/asm_amd64.asm).
 void mcall(g* (*fn)(g*)) {
   g* gp = getg();
-  m* mp = getm();
-  mp->mcallfn = fn;
+  m* mp = getm();    // asm_amd64.s:435  g_m(R14), BX: the M
+  mp->mcallfn = fn;  // asm_amd64.s:425  MOVQ AX, DX: DX = fn, kept for execute to call
   void* fake = nullptr;
   sanitizer_before_switch(&fake, nullptr, mp);
+  // asm_amd64.s:431  save g's state in g.sched (gobuf_sp), then SP = g0.sched.sp
   gosave_gogo(&gp->sched, &mp->g0sched);
   sanitizer_after_switch(fake);
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -115,12 +116,14 @@ void load_go(File* f) {
 }
 
 void load_goasm(File* f) {
-  static const std::regex re(R"(^TEXT\s+(?:runtime·)?([A-Za-z0-9_]+)(?:<[^>]*>)?\(SB\))");
+  // `TEXT gogo<>(SB)` is a file-local function, and another than
+  // runtime·gogo: its name keeps the <>.
+  static const std::regex re(R"(^TEXT\s+(?:runtime·)?([A-Za-z0-9_]+)(<>)?(?:<[^>]*>)?\(SB\))");
   for (int i = 0; i < static_cast<int>(f->lines.size()); i++) {
     std::smatch m;
     if (!std::regex_search(f->lines[i], m, re)) continue;
     if (!f->funcs.empty()) f->funcs.back().last = i;
-    f->funcs.push_back(Func{m[1], i + 1, static_cast<int>(f->lines.size())});
+    f->funcs.push_back(Func{m[1].str() + m[2].str(), i + 1, static_cast<int>(f->lines.size())});
   }
   // A function ends at its last instruction, not at the comment that
   // introduces the next one.
@@ -433,7 +436,7 @@ std::vector<std::string> go_names(const std::string& ours) {
       {"notetsleep", {"notetsleep", "notetsleep_internal"}},
       {"netpollWaitms", {"netpoll"}},
       {"netpollMode", {"netpoll"}},
-      {"gosave_gogo", {"mcall", "gogo"}},
+      {"gosave_gogo", {"mcall", "gogo", "gogo<>"}},
       {"gostart", {"gostartcall"}},
       {"execute", {"execute", "mcall"}},
       {"newproc1", {"newproc1", "gostartcall"}},
@@ -485,8 +488,7 @@ GoRoot find_goroot() {
 
 bool GoRoot::ok() const {
   struct stat st;
-  return version.rfind("go1.19", 0) == 0 &&
-         stat((path + "/src/runtime/netpoll_epoll.go").c_str(), &st) == 0;
+  return version == "go1.19.8" && stat((path + "/src/runtime/netpoll_epoll.go").c_str(), &st) == 0;
 }
 
 std::string GoRoot::problem() const {
@@ -495,8 +497,8 @@ std::string GoRoot::problem() const {
     what = "no Go toolchain was found (neither go nor /usr/lib/go-1.19/bin/go runs)";
   else if (version.empty())
     what = "GOROOT " + path + " (from " + from + ") holds no Go: there is no " + path + "/VERSION";
-  else if (version.rfind("go1.19", 0) != 0)
-    what = "GOROOT " + path + " (from " + from + ") holds " + version + ", not Go 1.19";
+  else if (version != "go1.19.8")
+    what = "GOROOT " + path + " (from " + from + ") holds " + version + ", not Go 1.19.8";
   else
     what = "GOROOT " + path + " (from " + from + ") holds " + version +
            " but not its source: no src/runtime/netpoll_epoll.go";
@@ -746,141 +748,9 @@ std::vector<File> load_sources(const std::string& root) {
 namespace goref {
 
 namespace {
-bool is_our_code(const File& f, int line) {
-  std::string t = trim(f.lines[line - 1]);
-  if (t.empty()) return false;
-  if (ends_with(f.path, ".asm")) return t[0] != ';';
-  return t.rfind("//", 0) != 0;
-}
-}  // namespace
 
-std::vector<std::string> rebuilt(const std::vector<File>& ours, const std::vector<Ref>& refs) {
-  std::set<std::string> names;
-  for (const Ref& r : refs) {
-    if (r.func.empty() || is_program(r.file)) continue;
-    for (const File& f : ours) {
-      if (f.path != r.file) continue;
-      for (const Func& fn : f.funcs)
-        if (fn.name == r.func) names.insert(r.gofile + " " + fn.name);
-    }
-  }
-  // One entry per Go function: take the Go name our function rebuilds.
-  std::set<std::string> out;
-  for (const std::string& n : names) {
-    std::string ourname = n.substr(n.find(' ') + 1);
-    out.insert(go_names(ourname)[0]);
-  }
-  return std::vector<std::string>(out.begin(), out.end());
-}
-
-bool view(const std::string& name, const std::vector<File>& ours, const std::vector<Ref>& refs,
-          const std::string& goroot, View* out, std::string* why) {
-  *out = View{};
-  out->name = name;
-  // Our functions that rebuild `name`: named so, or mapped to it.
-  std::string gofile;
-  std::map<std::string, int> votes;
-  // A function of ours with exactly this name wins; otherwise every one that
-  // says it rebuilds it (epollpwait for epollwait, say).
-  auto cites_any = [&](const File& f, const Func& fn) {
-    for (const Ref& r : refs)
-      if (r.file == f.path && r.func == fn.name) return true;
-    return false;
-  };
-  bool exact = false;
-  for (const File& f : ours)
-    for (const Func& fn : f.funcs)
-      if (fn.name == name && cites_any(f, fn)) exact = true;
-  for (const File& f : ours) {
-    for (const Func& fn : f.funcs) {
-      std::vector<std::string> g = go_names(fn.name);
-      bool match = exact ? fn.name == name
-                         : std::any_of(g.begin(), g.end(),
-                                       [&](const std::string& x) { return same_func(x, name); });
-      if (!match) continue;
-      bool cites = false;
-      for (const Ref& r : refs)
-        if (r.file == f.path && r.func == fn.name) {
-          cites = true;
-          votes[r.gofile]++;
-        }
-      if (cites) out->ours.push_back({&f, fn});
-    }
-  }
-  if (out->ours.empty()) {
-    *why = "no function of ours rebuilds " + name;
-    return false;
-  }
-  // Go's function: the name we were given if Go has it, else the Go name of
-  // the first function of ours; in whichever cited file defines it, the
-  // most cited first.
-  std::vector<std::pair<int, std::string>> files;
-  for (auto& [file, n] : votes) files.push_back({-n, file});
-  std::sort(files.begin(), files.end());
-  const Func* gf = nullptr;
-  for (auto& [n, file] : files) {
-    if (!load(gosource(goroot, file), &out->go)) continue;
-    for (const std::string& cand : {name, go_names(out->ours[0].second.name)[0]})
-      for (const Func& fn : out->go.funcs)
-        if (!gf && same_func(fn.name, cand)) gf = &fn;
-    if (gf) {
-      gofile = file;
-      break;
-    }
-  }
-  if (!gf) {
-    *why = "no cited Go file defines " + name;
-    return false;
-  }
-  out->go_func = gf->name;
-
-  // Anchor each line of ours on the first Go line it cites in Go's function.
-  std::map<int, std::vector<std::pair<std::string, int>>> at;  // go line -> our lines
-  std::set<int> covered;
-  for (auto& [file, fn] : out->ours) {
-    int last_anchor = 0;
-    for (int l = fn.first; l <= fn.last; l++) {
-      int anchor = 0;
-      for (const Ref& r : refs)
-        if (r.file == file->path && r.line == l && r.gofile == gofile && r.first >= gf->first &&
-            r.first <= gf->last) {
-          if (!anchor) anchor = r.first;
-          for (int k = r.first; k <= r.last; k++) covered.insert(k);
-        }
-      if (anchor) {
-        at[anchor].push_back({file->path, l});
-        last_anchor = anchor;
-      } else if (l == fn.last && fn.last > fn.first) {
-        at[gf->last].push_back({file->path, l});  // closing brace beside Go's
-      } else if (is_our_code(*file, l)) {
-        if (last_anchor)
-          at[last_anchor].push_back({file->path, l});
-        else
-          at[gf->first].push_back({file->path, l});
-      }
-    }
-  }
-  for (int gl = gf->first; gl <= gf->last; gl++) {
-    auto it = at.find(gl);
-    if (it == at.end() || it->second.empty()) {
-      out->rows.push_back(Row{gl, 0, "", covered.count(gl) > 0});
-      continue;
-    }
-    bool first = true;
-    for (auto& [file, l] : it->second) {
-      out->rows.push_back(Row{first ? gl : 0, l, file, true});
-      first = false;
-    }
-  }
-  return true;
-}
-
-}  // namespace goref
-
-namespace goref {
-
-std::string notes_map(const std::vector<File>& ours, const std::vector<Ref>& refs,
-                      const std::string& goroot) {
+// The note that explains each Go file, as the notes map says.
+const std::map<std::string, std::string>& notes_for() {
   static const std::map<std::string, std::string> note = {
       {"sys_linux_amd64.s", "sys_linux_amd64.md"},
       {"defs_linux_amd64.go", "sys_linux_amd64.md"},
@@ -896,8 +766,12 @@ std::string notes_map(const std::vector<File>& ours, const std::vector<Ref>& ref
       {"time.go", "proc.md"},
       {"lock_futex.go", "proc.md"},
       {"os_linux.go", "proc.md"},
+      {"runtime1.go", "sys_linux_amd64.md"},
+      {"vdso_linux.go", "sys_linux_amd64.md"},
+      {"vdso_linux_amd64.go", "sys_linux_amd64.md"},
+      {"vdso_elf64.go", "sys_linux_amd64.md"},
       {"panic.go", "proc.md"},
-      {"sema.go", "proc.md"},
+      {"sema.go", "net.md"},
       {"stack.go", "proc.md"},
       {"internal/poll/fd.go", "net.md"},
       {"internal/poll/fd_mutex.go", "net.md"},
@@ -912,16 +786,90 @@ std::string notes_map(const std::vector<File>& ours, const std::vector<Ref>& ref
       {"net/http/server.go", "net.md"},
       {"net/sock_cloexec.go", "net.md"},
       {"sync/waitgroup.go", "net.md"}};
-  // (go file, go line of the function, go function) -> our "file function"s
-  std::map<std::tuple<std::string, int, std::string>, std::set<std::string>> rows;
+  return note;
+}
+
+// Lines of ours that watch the program rather than rebuild Go: the trace,
+// sanitizer and valgrind hooks, and the #if blocks that hold them.  A
+// statement that starts as one stays one until its parentheses close.
+std::vector<bool> instrumentation(const File& f) {
+  static const std::regex hook(
+      R"(\b(netpolltrace|tracef|__tsan_\w+|__sanitizer_\w+|__asan_\w+|__lsan_\w+|VALGRIND_\w+|sanitizer_(before|after)_switch)\b)");
+  static const std::regex guard(R"(^\s*#\s*if.*(__SANITIZE_|NETPOLL_VALGRIND))");
+  static const std::regex bare_if(R"(^\s*if\s*\(\s*netpolltrace\s*\)\s*$)");
+  std::vector<bool> out(f.lines.size() + 1, false);
+  int pp_depth = 0;            // inside an #if block of hooks
+  int parens = 0, braces = 0;  // a hook statement still open
+  bool open = false;
+  for (size_t i = 0; i < f.lines.size(); i++) {
+    std::string t = trim(f.lines[i]);
+    bool pp = !t.empty() && t[0] == '#';
+    if (pp_depth > 0) {
+      out[i + 1] = true;
+      if (pp && t.rfind("#if", 0) == 0) pp_depth++;
+      if (pp && t.rfind("#endif", 0) == 0) pp_depth--;
+      continue;
+    }
+    if (pp && std::regex_search(f.lines[i], guard)) {
+      out[i + 1] = true;
+      pp_depth = 1;
+      continue;
+    }
+    std::string c = code_of(f.lines[i]);
+    if (!open && !std::regex_search(c, hook)) continue;
+    out[i + 1] = true;
+    for (char ch : c) {
+      parens += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+      braces += ch == '{' ? 1 : ch == '}' ? -1 : 0;
+    }
+    // Open until its parentheses and braces close, and past a bare
+    // `if (netpolltrace)`, whose statement is on the next line.
+    open = parens > 0 || braces > 0 || std::regex_search(c, bare_if);
+    if (!open) parens = braces = 0;
+  }
+  return out;
+}
+
+int edit_distance(const std::string& a, const std::string& b) {
+  std::vector<int> d(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); j++) d[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= a.size(); i++) {
+    int prev = d[0];
+    d[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= b.size(); j++) {
+      int cur = d[j];
+      d[j] = std::min({d[j] + 1, d[j - 1] + 1,
+                       prev + (std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return d[b.size()];
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+std::vector<Page> pages(const std::vector<File>& ours, const std::vector<Ref>& refs,
+                        const std::string& goroot) {
+  std::map<std::pair<std::string, int>, Page> by;  // (go file, first line) -> page
   std::map<std::string, File> gofiles;
   for (const Ref& r : refs) {
     if (r.func.empty() || is_program(r.file)) continue;
-    bool is_func = false;
+    // Our function: the one named so that holds the line, else the one
+    // below it (the line is in its banner).
+    const Func* ofn = nullptr;
     for (const File& f : ours)
       if (f.path == r.file)
-        for (const Func& fn : f.funcs) is_func = is_func || fn.name == r.func;
-    if (!is_func) continue;
+        for (const Func& fn : f.funcs) {
+          if (fn.name != r.func) continue;
+          if (r.line >= fn.first && r.line <= fn.last) ofn = &fn;
+          if (!ofn && fn.first > r.line) ofn = &fn;
+        }
+    if (!ofn) continue;
     auto it = gofiles.find(r.gofile);
     if (it == gofiles.end()) {
       File g;
@@ -930,16 +878,170 @@ std::string notes_map(const std::vector<File>& ours, const std::vector<Ref>& ref
     }
     const Func* gf = it->second.func_at(r.first);
     if (!gf) continue;
-    rows[{r.gofile, gf->first, gf->name}].insert("`" + r.file + "` `" + r.func + "`");
+    Page& p = by[{r.gofile, gf->first}];
+    p.gofile = r.gofile;
+    p.go = *gf;
+    bool have = false;
+    for (auto& [file, fn] : p.ours) have = have || (file == r.file && fn.first == ofn->first);
+    if (!have) p.ours.push_back({r.file, *ofn});
   }
+  for (auto& [key, p] : by)
+    std::sort(p.ours.begin(), p.ours.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second.first < b.second.first;
+    });
+  std::vector<Page> out;
+  std::map<std::string, int> uses;
+  for (auto& [key, p] : by) {
+    uses[p.go.name]++;
+    auto n = notes_for().find(p.gofile);
+    if (n != notes_for().end()) p.note = n->second;
+    out.push_back(p);
+  }
+  for (Page& p : out) {
+    p.id = p.go.name;
+    // A file-local asm function (gogo<>): a name that is also a file name.
+    if (p.id.size() > 2 && p.id.compare(p.id.size() - 2, 2, "<>") == 0)
+      p.id = p.id.substr(0, p.id.size() - 2) + ".local";
+    if (uses[p.go.name] > 1) {
+      std::string stem = p.gofile.substr(p.gofile.rfind('/') + 1);
+      p.id = stem.substr(0, stem.rfind('.')) + "." + p.go.name;
+    }
+  }
+  return out;
+}
+
+std::vector<const Page*> find(const std::vector<Page>& ps, const std::string& name) {
+  std::vector<const Page*> out;
+  auto add = [&](const Page& p) {
+    if (std::find(out.begin(), out.end(), &p) == out.end()) out.push_back(&p);
+  };
+  for (const Page& p : ps)
+    if (p.id == name || same_func(p.go.name, name)) add(p);
+  if (out.empty())
+    for (const Page& p : ps)
+      for (auto& [file, fn] : p.ours)
+        if (same_func(fn.name, name)) add(p);
+  // A body before a body-less declaration (stubs.go's `func mcall(fn
+  // func(*g))` before asm_amd64.s's TEXT runtime·mcall): only when both exist.
+  bool body =
+      std::any_of(out.begin(), out.end(), [](const Page* p) { return p->go.last > p->go.first; });
+  if (body)
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [](const Page* p) { return p->go.last == p->go.first; }),
+              out.end());
+  return out;
+}
+
+std::vector<std::string> nearest(const std::vector<Page>& ps, const std::string& name, size_t n) {
+  std::vector<std::pair<int, std::string>> scored;
+  std::string want = lower(name);
+  for (const Page& p : ps) {
+    std::string short_name = p.go.name.substr(p.go.name.rfind('.') + 1);
+    int d = std::min(edit_distance(want, lower(p.go.name)), edit_distance(want, lower(short_name)));
+    if (!want.empty() && lower(p.go.name).find(want) != std::string::npos) d = std::min(d, 1);
+    scored.push_back({d, p.id});
+  }
+  std::sort(scored.begin(), scored.end());
+  std::vector<std::string> out;
+  for (auto& [d, id] : scored) {
+    if (out.size() == n || d > std::max<int>(3, static_cast<int>(want.size()) / 2)) break;
+    out.push_back(id);
+  }
+  return out;
+}
+
+bool view(const Page& page, const std::vector<File>& ours, const std::vector<Ref>& refs,
+          const std::string& goroot, View* out, std::string* why) {
+  *out = View{};
+  out->page = page;
+  out->go_func = page.go.name;
+  if (!load(gosource(goroot, page.gofile), &out->go)) {
+    *why = "cannot read " + gosource(goroot, page.gofile);
+    return false;
+  }
+  for (auto& [path, fn] : page.ours)
+    for (const File& f : ours)
+      if (f.path == path) out->ours.push_back({&f, fn});
+  if (out->ours.empty()) {
+    *why = "no function of ours rebuilds " + page.go.name;
+    return false;
+  }
+  const Func* gf = &page.go;
+  // Anchor each line of ours on the first Go line it cites in Go's
+  // function; every other line of our function (comments and blank lines
+  // too) comes right after the row of the nearest anchored line above it.
+  std::map<int, std::vector<std::pair<std::string, int>>> at;  // go line -> our lines
+  std::set<std::pair<std::string, int>> twins;                 // our lines that cite
+  std::set<int> covered;
+  std::map<std::string, std::vector<bool>> instr;
+  for (auto& [file, fn] : out->ours) {
+    if (!instr.count(file->path)) instr[file->path] = instrumentation(*file);
+    // Our function rebuilds this Go function itself (its banner or a line
+    // cites Go's first line) or lends it a few lines (a helper).
+    bool primary = false;
+    for (const Ref& r : refs)
+      primary = primary || (r.file == file->path && r.func == fn.name && r.first == gf->first &&
+                            r.gofile == page.gofile);
+    int last_anchor = 0;
+    std::vector<std::pair<std::string, int>> before;  // lines before the first anchor
+    for (int l = fn.first; l <= fn.last; l++) {
+      int anchor = 0;
+      for (const Ref& r : refs)
+        if (r.file == file->path && r.line == l && r.gofile == page.gofile &&
+            r.first >= gf->first && r.first <= gf->last) {
+          if (!anchor) anchor = r.first;
+          for (int k = r.first; k <= r.last; k++) covered.insert(k);
+        }
+      if (anchor) {
+        auto& dst = at[anchor];
+        dst.insert(dst.end(), before.begin(), before.end());  // a helper's head, just above
+        before.clear();
+        dst.push_back({file->path, l});
+        twins.insert({file->path, l});
+        last_anchor = anchor;
+      } else if (primary && l == fn.last && fn.last > fn.first) {
+        at[gf->last].push_back({file->path, l});  // closing brace beside Go's
+      } else if (last_anchor) {
+        at[last_anchor].push_back({file->path, l});
+      } else if (primary) {
+        at[gf->first].push_back({file->path, l});
+      } else {
+        before.push_back({file->path, l});
+      }
+    }
+    auto& dst = at[last_anchor ? last_anchor : gf->first];
+    dst.insert(dst.end(), before.begin(), before.end());
+  }
+  for (int gl = gf->first; gl <= gf->last; gl++) {
+    auto it = at.find(gl);
+    if (it == at.end() || it->second.empty()) {
+      out->rows.push_back(Row{gl, 0, "", covered.count(gl) > 0, false});
+      continue;
+    }
+    bool first = true;
+    for (auto& [file, l] : it->second) {
+      out->rows.push_back(
+          Row{first ? gl : 0, l, file, true, instr[file][l], twins.count({file, l}) > 0});
+      first = false;
+    }
+  }
+  return true;
+}
+
+}  // namespace goref
+
+namespace goref {
+
+std::string notes_map(const std::vector<File>& ours, const std::vector<Ref>& refs,
+                      const std::string& goroot) {
   std::string out = "| Go 1.19.8 | Go function | ours | note |\n|---|---|---|---|\n";
-  for (auto& [key, ourset] : rows) {
-    auto& [gofile, line, fn] = key;
+  for (const Page& p : pages(ours, refs, goroot)) {
+    std::set<std::string> ourset;
+    for (auto& [file, fn] : p.ours) ourset.insert("`" + file + "` `" + fn.name + "`");
     std::string oursj;
     for (const std::string& o : ourset) oursj += (oursj.empty() ? "" : "<br>") + o;
-    auto n = note.find(gofile);
-    out += "| `" + gofile + ":" + std::to_string(line) + "` | `" + fn + "` | " + oursj + " | " +
-           (n == note.end() ? "" : "[" + n->second + "](" + n->second + ")") + " |\n";
+    out += "| `" + p.gofile + ":" + std::to_string(p.go.first) + "` | `" + p.go.name + "` | " +
+           oursj + " | " + (p.note.empty() ? "" : "[" + p.note + "](" + p.note + ")") + " |\n";
   }
   return out;
 }
