@@ -208,6 +208,11 @@ gdb: deps $(B)/demo
 	NETPOLL_PROCS=1 gdb -q -x notes/gdb/netpoll_gdb.py \
 	  -ex 'break runtime::netpollinit' -ex 'break epollwait' -ex netpoll-guide $(B)/demo
 
+# The transcripts in notes/gdb.md, produced by gdb on the demo and on Go's
+# twin of it (a test checks they still show today's sources).
+gdb-transcripts: deps $(B)/demo build/go/echo
+	@python3 src/tools/gdb_transcripts.py $(B) --write
+
 # notes/exercises.md, checked: each change makes its named test fail.
 exercises: deps
 	@tests/exercises.sh
@@ -248,7 +253,7 @@ test: deps $(B)/demo $(B)/tour $(B)/goref $(B)/tests/gdb_target build/go/echo $(
 stress: deps $(B)/tests/runtime_test
 	$(B)/tests/runtime_test --gtest_filter='Stress.*'
 
-.PHONY: all run tour sxs html html-check notes-map exercises gdb bench bench-run test stress deps compdb clean
+.PHONY: all run tour sxs html html-check gdb-transcripts notes-map exercises gdb bench bench-run test stress deps compdb clean
 
 # A change of flags rebuilds everything (git's GIT-CFLAGS trick): the file
 # is rewritten only when its contents would change.

@@ -5,14 +5,18 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "testutil.h"
+#include "tools/goref.h"
 
 namespace {
 
@@ -238,4 +242,187 @@ TEST(Gdb, InfoNetpollListsTheBreakPipeAndEveryPollDesc) {
   EXPECT_NE(n.find("the break pipe (data = &netpollBreakRd)"), std::string::npos) << n;
   EXPECT_TRUE(std::regex_search(n, std::regex("rg = G[0-9]+"))) << n;
   EXPECT_NE(n.find("wg = pdReady"), std::string::npos) << n;
+}
+
+// --- goroutine N CMD never disturbs the program ---
+//
+// On the demo (one P), stopped where goroutines park: `goroutine 2 CMD`
+// for a command that moves between frames, reads, or fails; then the
+// registers of frame 0 must be what they were, and `continue` must run the
+// demo to its normal end.  (Once, `goroutine 2 up` left the thread on the
+// parked goroutine's registers and the demo died with "corrupted polldesc".)
+
+namespace {
+
+std::string demo_path() { return testutil::build_dir() + "/demo"; }
+
+// gdb on the demo with each -ex in turn (an error in one does not stop the
+// rest, as in an interactive session).
+std::string run_gdb_ex(const std::vector<std::string>& cmds) {
+  std::string cmd = "NETPOLL_PROCS=1 gdb -batch -nx -x " PROJECT_ROOT "/notes/gdb/netpoll_gdb.py";
+  for (const std::string& c : cmds) cmd += " -ex '" + c + "'";
+  cmd += " " + demo_path() + " 2>&1";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char line[1024];
+    while (fgets(line, sizeof line, p)) out += line;
+    pclose(p);
+  }
+  return out;
+}
+
+class GoroutineCmd : public testing::TestWithParam<const char*> {};
+
+}  // namespace
+
+TEST_P(GoroutineCmd, LeavesTheProgramAsFoundAndItRunsToTheEnd) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  std::string out = run_gdb_ex({"set pagination off",
+                                "break runtime::netpollblockcommit",
+                                "run",
+                                "continue 3",
+                                "select-frame 1",
+                                "echo ==before\\n",
+                                "p/x $pc",
+                                "p/x $sp",
+                                "frame 0",
+                                "echo ==regs\\n",
+                                "p/x $pc",
+                                "p/x $sp",
+                                "p/x $rbx",
+                                "p/x $r12",
+                                "echo ==cmd\\n",
+                                std::string("goroutine 2 ") + GetParam(),
+                                "echo ==after\\n",
+                                "frame 0",
+                                "echo ==regs\\n",
+                                "p/x $pc",
+                                "p/x $sp",
+                                "p/x $rbx",
+                                "p/x $r12",
+                                "echo ==end\\n",
+                                "delete",
+                                "continue"});
+  if (ptrace_forbidden(out)) GTEST_SKIP() << "this machine forbids ptrace";
+  // The registers of frame 0, before and after.
+  std::vector<std::string> regs;
+  for (size_t at = 0; (at = out.find("==regs\n", at)) != std::string::npos; at++)
+    regs.push_back(std::regex_replace(out.substr(at, out.find("==", at + 7) - at),
+                                      std::regex("\\$[0-9]+ = "), ""));
+  ASSERT_EQ(regs.size(), 2u) << out;
+  EXPECT_EQ(regs[0], regs[1]) << "goroutine 2 " << GetParam() << " changed the registers:\n" << out;
+  EXPECT_EQ(out.find("unmodifiable"), std::string::npos) << out;
+  EXPECT_NE(out.find("every echo matched"), std::string::npos) << out;
+  EXPECT_TRUE(
+      std::regex_search(out, std::regex("\\[Inferior 1 \\(process [0-9]+\\) exited normally\\]")))
+      << "the demo did not finish normally after goroutine 2 " << GetParam() << ":\n"
+      << out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Gdb, GoroutineCmd,
+                         testing::Values("bt", "up", "frame 2", "info locals", "p *pd",
+                                         "nosuchcommand"),
+                         [](const auto& i) {
+                           std::string n;
+                           for (const char* c = i.param; *c; c++)
+                             if (std::isalnum(static_cast<unsigned char>(*c))) n += *c;
+                           return n;
+                         });
+
+// The transcripts in notes/gdb.md (make gdb-transcripts) name files and
+// lines: each must still be, today, in the function gdb named there, and a
+// source line gdb printed must still read so.  An edit that moves a line
+// makes them stale, and this fails until they are produced again.
+TEST(Gdb, TranscriptsInTheNotesShowTodaysSources) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  std::ifstream in(PROJECT_ROOT "/notes/gdb.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string note = ss.str();
+  std::regex block("<!-- gdb:(\\S+) -->\\n```\\n([\\s\\S]*?)```");
+  std::regex at(R"((?:^#[0-9]+ +|^|, |in )([A-Za-z_][\w:~.()<> ]*?) \(.*\) at (\S+):(\d+)$)");
+  std::regex src(R"(^(\d+)\t(.*)$)");
+  std::regex bp(R"(^Breakpoint \d+ at 0x[0-9a-f]+: file (\S+), line (\d+)\.$)");
+  std::map<std::string, goref::File> files;
+  auto load = [&](std::string path) -> const goref::File* {
+    if (path[0] != '/') path = PROJECT_ROOT "/" + path;
+    size_t s = path.find("/src/runtime/");
+    if (path.rfind("/usr/lib/go", 0) == 0 && s != std::string::npos) path = root + path.substr(s);
+    auto it = files.find(path);
+    if (it == files.end()) {
+      goref::File f;
+      if (!goref::load(path, &f)) return nullptr;
+      it = files.emplace(path, std::move(f)).first;
+    }
+    return &it->second;
+  };
+  auto last = [](std::string name) {
+    for (const char* sep : {"::", "."}) {
+      size_t p = name.rfind(sep);
+      if (p != std::string::npos) name = name.substr(p + std::strlen(sep));
+    }
+    return name;
+  };
+  int checked = 0, blocks = 0;
+  for (std::sregex_iterator b(note.begin(), note.end(), block), end; b != end; ++b) {
+    blocks++;
+    std::istringstream lines((*b)[2].str());
+    // A source line gdb prints belongs to the frame line just above it, or
+    // else (after a stepi) to where the program stopped: the last location
+    // that is not an outer frame of a backtrace.
+    const goref::File *stop = nullptr, *above = nullptr;
+    std::string cmd_name;
+    for (std::string l; std::getline(lines, l);) {
+      std::smatch m;
+      const goref::File* prev = above;
+      above = nullptr;
+      if (l.rfind("(gdb) break ", 0) == 0) {
+        cmd_name = last(l.substr(12, l.find(' ', 12) - 12));
+      } else if (std::regex_search(l, m, bp)) {
+        const goref::File* f = load(m[1]);
+        ASSERT_NE(f, nullptr) << m[1];
+        const goref::Func* fn = f->func_at(std::stoi(m[2]));
+        ASSERT_NE(fn, nullptr) << l;
+        EXPECT_EQ(last(fn->name), cmd_name) << (*b)[1] << ": " << l;
+        checked++;
+      } else if (std::regex_search(l, m, at)) {
+        const goref::File* f = load(m[2]);
+        ASSERT_NE(f, nullptr) << m[2];
+        int line = std::stoi(m[3]);
+        const goref::Func* fn = f->func_at(line);
+        ASSERT_NE(fn, nullptr) << (*b)[1] << ": " << l;
+        EXPECT_EQ(last(fn->name), last(m[1])) << (*b)[1] << ": " << l;
+        above = f;
+        if (l[0] != '#' || l.rfind("#0 ", 0) == 0) stop = f;
+        checked++;
+      } else if (std::regex_match(l, m, src)) {
+        const goref::File* f = prev ? prev : stop;
+        ASSERT_NE(f, nullptr) << (*b)[1] << ": a source line before any location: " << l;
+        int line = std::stoi(m[1]);
+        ASSERT_LE(line, static_cast<int>(f->lines.size()));
+        EXPECT_EQ(f->lines[line - 1], m[2].str()) << (*b)[1] << ": " << f->path << ":" << line;
+        checked++;
+      }
+    }
+  }
+  EXPECT_GE(blocks, 6);
+  EXPECT_GT(checked, 40) << "the transcripts name few places: is the parser reading them?";
+}
+
+// And the sessions themselves still get through, to the demo's end, with
+// the commands the note shows.
+TEST(Gdb, TranscriptsAreOfCommandsGdbStillGetsThrough) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  std::string go = PROJECT_ROOT "/build/go/echo";
+  if (access(go.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << go;
+  std::string cmd = "python3 " PROJECT_ROOT "/src/tools/gdb_transcripts.py " +
+                    testutil::build_dir() + " --check 2>&1";
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int st = pclose(p);
+  if (ptrace_forbidden(out)) GTEST_SKIP() << "this machine forbids ptrace";
+  EXPECT_EQ(st, 0) << out;
 }

@@ -272,17 +272,25 @@ REGS = ["rsp", "rip", "rbp", "rbx", "r12", "r13", "r14", "r15"]
 
 
 def run_as(gp, cmd):
-    """Run cmd with gp's registers: its M's thread if it runs, else its saved frame."""
+    """Run cmd with gp's registers: its M's thread if it runs, else its saved frame.
+
+    Whatever cmd does, or however it fails, the inferior is left as it was:
+    its registers are written only with frame 0 selected (gdb refuses them in
+    an outer frame), restored from the values frame 0 had, and the frame the
+    user had selected is selected again, as Go's runtime-gdb.py does.
+    """
     if g_status(gp) == 2:
         t = thread_of(gp)
         if t is None:
             raise gdb.GdbError("G%d is running, but its thread was not found" % goid(gp))
         old = gdb.selected_thread()
+        level = gdb.selected_frame().level()
         t.switch()
         try:
             gdb.execute(cmd)
         finally:
             old.switch()
+            gdb.execute("frame %d" % level, to_string=True)
         return
     sp = int(gp["sched"]["sp"])
     if sp == 0:
@@ -290,6 +298,8 @@ def run_as(gp, cmd):
     word = lambda off: int(gdb.parse_and_eval("*(unsigned long *)%d" % (sp + off)))
     frame = {"r15": word(8), "r14": word(16), "r13": word(24), "r12": word(32),
              "rbx": word(40), "rbp": word(48), "rip": word(56), "rsp": sp + 64}
+    level = gdb.selected_frame().level()
+    gdb.execute("select-frame 0", to_string=True)
     saved = {r: int(gdb.parse_and_eval("$" + r)) for r in REGS}
     try:
         for r in REGS:
@@ -297,20 +307,40 @@ def run_as(gp, cmd):
         gdb.execute("select-frame 0", to_string=True)
         gdb.execute(cmd)
     finally:
+        gdb.execute("select-frame 0", to_string=True)
         for r in REGS:
             gdb.execute("set $%s = %d" % (r, saved[r]), to_string=True)
+        gdb.execute("select-frame %d" % level, to_string=True)
+
+
+def current_g():
+    """The goroutine the selected thread is running, or None (on g0, or outside a run)."""
+    t = gdb.selected_thread()
+    if t is None:
+        return None
+    try:
+        handle = int.from_bytes(t.handle(), "little")
+    except (gdb.error, AttributeError):
+        return None
+    for mp in allm():
+        if int(mp["thread"]) == handle and int(mp["curg"]):
+            return int(mp["curg"])
+    return None
 
 
 class InfoGoroutines(gdb.Command):
-    """info goroutines: every goroutine, its status and where it waits."""
+    """info goroutines: every goroutine, its status and where it is; * marks the
+    one the selected thread is running."""
 
     def __init__(self):
         super().__init__("info goroutines", gdb.COMMAND_STACK, gdb.COMPLETE_NONE)
 
     def invoke(self, arg, from_tty):
         rows = sorted((goid(gp), gp) for gp in allgs() if g_status(gp) != 6)
+        here = current_g()
         for n, gp in rows:
-            print("  G%-4d %-9s %s" % (n, STATUS.get(g_status(gp), "?"), where(gp)))
+            mark = "*" if here is not None and int(gp) == here else " "
+            print("%s G%-4d %-9s %s" % (mark, n, STATUS.get(g_status(gp), "?"), where(gp)))
         if not rows:
             print("no goroutines (the scheduler has not started, or all have exited)")
 
@@ -356,6 +386,8 @@ class InfoSched(gdb.Command):
                 what.append("sysmon")
             if int(mp["curg"]):
                 what.append("running G%d" % goid(mp["curg"]))
+            elif int(atomic(mp["p_"])):
+                what.append("on g0 (the scheduler)")
             if bool(mp["spinning"]):
                 what.append("spinning")
             if int(mp["vdsoSP"]):
@@ -377,12 +409,18 @@ class GoroutineCmd(gdb.Command):
         if which == "all":
             for n, gp in sorted((goid(gp), gp) for gp in allgs() if g_status(gp) != 6):
                 print("\ngoroutine %d:" % n)
-                run_as(gp, cmd)
+                try:
+                    run_as(gp, cmd)
+                except gdb.error as e:
+                    print(str(e))
             return
         gp = find_g(int(which))
         if gp is None:
             raise gdb.GdbError("no goroutine %s" % which)
-        run_as(gp, cmd)
+        try:
+            run_as(gp, cmd)
+        except gdb.error as e:  # the command's own error, said plainly
+            raise gdb.GdbError(str(e))
 
 
 class InfoNetpoll(gdb.Command):
