@@ -52,6 +52,7 @@ RUNTIME_SRC := \
 	src/runtime/nbpipe_pipe2.cpp \
 	src/runtime/netpoll.cpp \
 	src/runtime/netpoll_epoll.cpp \
+	src/runtime/netpolltrace.cpp \
 	src/runtime/os_linux.cpp \
 	src/runtime/panic.cpp \
 	src/runtime/proc.cpp \
@@ -110,6 +111,7 @@ TEST_SRC := \
 	tests/stress_test.cpp \
 	tests/proc_test.cpp \
 	tests/time_test.cpp \
+	tests/netpolltrace_test.cpp \
 	tests/vdso_linux_test.cpp \
 	tests/demo_test.cpp \
 	tests/goref_test.cpp \
@@ -213,6 +215,17 @@ gdb: deps $(B)/demo
 gdb-transcripts: deps $(B)/demo build/go/echo
 	@python3 src/tools/gdb_transcripts.py $(B) --write
 
+# The demo's timeline (NETPOLLTRACE=json:), checked by tests/trace_check.py,
+# drawn as one page and photographed by headless Chromium (installed when
+# missing); notes/trace.md shows the photograph.
+timeline: deps $(B)/demo
+	@mkdir -p $(B)/timeline
+	@NETPOLLTRACE=json:$(B)/timeline/demo.json NETPOLL_PROCS=2 $(B)/demo >/dev/null
+	@python3 tests/trace_check.py $(B)/timeline/demo.json
+	@$(MAKE) --no-print-directory deps WANT_BROWSER=1
+	@python3 src/tools/timeline.py $(B)/timeline/demo.json $(B)/timeline/demo.html \
+	  --png $(B)/timeline/demo.png --to 2.5
+
 # notes/exercises.md, checked: each change makes its named test fail.
 exercises: deps
 	@tests/exercises.sh
@@ -253,7 +266,7 @@ test: deps $(B)/demo $(B)/tour $(B)/goref $(B)/tests/gdb_target build/go/echo $(
 stress: deps $(B)/tests/runtime_test
 	$(B)/tests/runtime_test --gtest_filter='Stress.*'
 
-.PHONY: all run tour sxs html html-check gdb-transcripts notes-map exercises gdb bench bench-run test stress deps compdb clean
+.PHONY: all run tour sxs html html-check gdb-transcripts timeline notes-map exercises gdb bench bench-run test stress deps compdb clean
 
 # A change of flags rebuilds everything (git's GIT-CFLAGS trick): the file
 # is rewritten only when its contents would change.

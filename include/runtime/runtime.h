@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "runtime/netpolltrace.h"
 #include "runtime/runtime2.h"
 #include "runtime/sys_linux_amd64.h"
 
@@ -26,9 +27,6 @@ void print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 // Go's throw (C++ reserves the word): prints "fatal error: s" and ends the
 // process with exit status 2, as Go's fatalthrow does.
 [[noreturn]] void throw_(const char* s);
-// NETPOLLTRACE=1: narrate the netpoller and scheduler in Go's names.
-extern bool netpolltrace;
-void tracef(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // --- time_nofake.go (src/runtime/time_nofake.cpp) ---
 int64_t nanotime();  // the monotonic clock, in ns

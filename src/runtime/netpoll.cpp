@@ -6,9 +6,12 @@
 //
 // What differs from Go, and where: makeArg passes the pollDesc itself, not
 // an interface; pollCache's blocks come from sysMmap, not persistentalloc;
-// there are no race-detector or trace hooks.
+// there are no race-detector hooks.  The NETPOLLTRACE narration
+// (include/runtime/netpolltrace.h) names, for every change of rg and wg,
+// the Go line that makes it.
 #include "runtime/netpoll.h"
 
+#include <cstdio>
 #include <new>
 
 #ifdef __SANITIZE_THREAD__
@@ -143,11 +146,14 @@ void pollCache::free(pollDesc* pd) {
 int32_t poll_runtime_pollReset(pollDesc* pd, int32_t mode) {
   int32_t errcode = netpollcheckerr(pd, mode);  // netpoll.go:278
   if (errcode != pollNoError) return errcode;   // netpoll.go:279-281
-  if (mode == 'r')                              // netpoll.go:282
-    pd->rg.store(0);                            // netpoll.go:283
-  else if (mode == 'w')                         // netpoll.go:284
-    pd->wg.store(0);                            // netpoll.go:285
-  return pollNoError;                           // netpoll.go:287
+  if (netpolltrace && (mode == 'r' ? pd->rg : pd->wg).load() != 0)
+    traceSem("netpoll.go", mode == 'r' ? 283 : 285, pd, mode,
+             (mode == 'r' ? pd->rg : pd->wg).load(), 0, "pollReset forgets an old notification");
+  if (mode == 'r')       // netpoll.go:282
+    pd->rg.store(0);     // netpoll.go:283
+  else if (mode == 'w')  // netpoll.go:284
+    pd->wg.store(0);     // netpoll.go:285
+  return pollNoError;    // netpoll.go:287
 }
 
 // netpoll.go:296  Park until the descriptor is ready in mode, or closed,
@@ -295,23 +301,24 @@ int32_t netpollcheckerr(pollDesc* pd, int32_t mode) {
 // CAS fails and gopark runs gp again at once: nothing is lost.
 bool netpollblockcommit(g* gp, void* gpp) {
   auto* sem = static_cast<std::atomic<uintptr_t>*>(gpp);
-  // For the trace, read gp now: once the CAS succeeds, netpoll on another M
-  // may wake gp, which then runs and changes these fields.  (Go's commit
-  // never looks inside gp; without the trace, neither does ours.)
-  uintptr_t fd = netpolltrace ? gp->waitfd : 0;
-  int32_t mode = netpolltrace ? gp->waitmode : 0;
-  int64_t goid = netpolltrace ? gp->goid : 0;
+  // The trace says it before the CAS: once the CAS succeeds, netpoll on
+  // another M may wake gp and run it, and the narration must not come after
+  // what it caused.  (Go's commit never looks inside gp; without the trace,
+  // neither does ours.)
+  if (netpolltrace)
+    tracef("netpoll.go", 480, static_cast<intptr_t>(gp->waitfd),
+           "fd %lu %s: pdWait -> G%lld: parked", static_cast<unsigned long>(gp->waitfd),
+           gp->waitmode == 'r' ? "rg" : "wg", static_cast<long long>(gp->goid));
   uintptr_t expected = pdWait;
   bool r =
       sem->compare_exchange_strong(expected, reinterpret_cast<uintptr_t>(gp));  // netpoll.go:480
-  if (r) {                                                                      // netpoll.go:481
+  if (netpolltrace && !r)
+    tracef("netpoll.go", 480, -1, "  ... no: %s came first; G%lld runs on, not parked",
+           expected == pdReady ? "pdReady" : "a wake-up", static_cast<long long>(gp->goid));
+  if (r) {  // netpoll.go:481
     // The scheduler polls the network, blocking, only while someone
     // waits on it.
     netpollWaiters.fetch_add(1);  // netpoll.go:485
-    if (netpolltrace)
-      tracef("netpollblock(fd %lu,%s): G%lld parked (pdWait -> G%lld)\n",
-             static_cast<unsigned long>(fd), modename(mode), static_cast<long long>(goid),
-             static_cast<long long>(goid));
   }
   return r;  // netpoll.go:487
 }
@@ -335,9 +342,15 @@ bool netpollblock(pollDesc* pd, int32_t mode, bool waitio) {
 
   for (;;) {  // netpoll.go:506  set the semaphore to pdWait
     uintptr_t expected = pdReady;
-    if (gpp->compare_exchange_strong(expected, 0)) return true;  // netpoll.go:508-510  consume
+    if (gpp->compare_exchange_strong(expected, 0)) {  // netpoll.go:508  consume
+      if (netpolltrace) traceSem("netpoll.go", 508, pd, mode, pdReady, 0, "ready, no park");
+      return true;  // netpoll.go:509
+    }
     expected = 0;
-    if (gpp->compare_exchange_strong(expected, pdWait)) break;  // netpoll.go:511-513
+    if (gpp->compare_exchange_strong(expected, pdWait)) {  // netpoll.go:511
+      if (netpolltrace) traceSem("netpoll.go", 511, pd, mode, 0, pdWait, "about to park");
+      break;  // netpoll.go:512
+    }
     // netpoll.go:517-519  Anything else means someone else is parked here.
     uintptr_t v = gpp->load();
     if (v != pdReady && v != 0) throw_("runtime: double wait");
@@ -354,7 +367,9 @@ bool netpollblock(pollDesc* pd, int32_t mode, bool waitio) {
   }
   // Swap, not store: a pdReady that arrived after the
   // park (or instead of it) must be seen, not overwritten.
-  uintptr_t old = gpp->exchange(0);                         // netpoll.go:529
+  uintptr_t old = gpp->exchange(0);  // netpoll.go:529
+  if (netpolltrace && old != 0)
+    traceSem("netpoll.go", 529, pd, mode, old, 0, old == pdReady ? "I/O ready" : "");
   if (old > pdWait) throw_("runtime: corrupted polldesc");  // netpoll.go:530-532
   return old == pdReady;                                    // netpoll.go:533
 }
@@ -373,11 +388,13 @@ g* netpollunblock(pollDesc* pd, int32_t mode, bool ioready) {
     uintptr_t new_ = 0;                             // netpoll.go:552
     if (ioready) new_ = pdReady;                    // netpoll.go:553-555
     if (gpp->compare_exchange_strong(old, new_)) {  // netpoll.go:556
-      if (old == pdWait) old = 0;                   // netpoll.go:557-559
-      g* gp = reinterpret_cast<g*>(old);            // netpoll.go:560
-      if (gp && netpolltrace)
-        tracef("netpollunblock(fd %lu,%s): G%lld -> runnable\n", static_cast<unsigned long>(pd->fd),
-               modename(mode), static_cast<long long>(gp->goid));
+      if (netpolltrace)
+        traceSem("netpoll.go", 556, pd, mode, old, new_,
+                 old > pdWait    ? "its goroutine is handed back to be readied"
+                 : old == pdWait ? "the parking goroutine will not park"
+                                 : "nobody waits");
+      if (old == pdWait) old = 0;         // netpoll.go:557-559
+      g* gp = reinterpret_cast<g*>(old);  // netpoll.go:560
       return gp;
     }
   }
@@ -393,29 +410,37 @@ void netpolldeadlineimpl(pollDesc* pd, uintptr_t seq, bool read, bool write) {
   if (seq != currentSeq) {           // netpoll.go:573
     unlock(&pd->lock);               // netpoll.go:575
     if (netpolltrace)
-      tracef("netpolldeadlineimpl(fd %lu): stale timer, ignored\n",
-             static_cast<unsigned long>(pd->fd));
+      tracef("netpoll.go", 573, static_cast<intptr_t>(pd->fd),
+             "netpolldeadlineimpl fd %lu: a stale timer (seq %lu, now %lu), ignored",
+             static_cast<unsigned long>(pd->fd), static_cast<unsigned long>(seq),
+             static_cast<unsigned long>(currentSeq));
     return;  // netpoll.go:576
   }
   g* rg = nullptr;  // netpoll.go:578
   if (read) {       // netpoll.go:579
     if (pd->rd <= 0 || pd->rt.f == nullptr)
       throw_("runtime: inconsistent read deadline");  // netpoll.go:580-582
-    pd->rd = -1;                                      // netpoll.go:583
-    pd->publishInfo();                                // netpoll.go:584
-    rg = netpollunblock(pd, 'r', false);              // netpoll.go:585
+    if (netpolltrace)
+      tracef("netpoll.go", 583, static_cast<intptr_t>(pd->fd),
+             "netpolldeadlineimpl fd %lu: the read deadline expired",
+             static_cast<unsigned long>(pd->fd));
+    pd->rd = -1;                          // netpoll.go:583
+    pd->publishInfo();                    // netpoll.go:584
+    rg = netpollunblock(pd, 'r', false);  // netpoll.go:585
   }
   g* wg = nullptr;                                      // netpoll.go:587
   if (write) {                                          // netpoll.go:588
     if (pd->wd <= 0 || (pd->wt.f == nullptr && !read))  // netpoll.go:589
       throw_("runtime: inconsistent write deadline");   // netpoll.go:590
-    pd->wd = -1;                                        // netpoll.go:592
-    pd->publishInfo();                                  // netpoll.go:593
-    wg = netpollunblock(pd, 'w', false);                // netpoll.go:594
+    if (netpolltrace)
+      tracef("netpoll.go", 592, static_cast<intptr_t>(pd->fd),
+             "netpolldeadlineimpl fd %lu: the write deadline expired",
+             static_cast<unsigned long>(pd->fd));
+    pd->wd = -1;                          // netpoll.go:592
+    pd->publishInfo();                    // netpoll.go:593
+    wg = netpollunblock(pd, 'w', false);  // netpoll.go:594
   }
-  unlock(&pd->lock);  // netpoll.go:596
-  if (netpolltrace)
-    tracef("netpolldeadlineimpl(fd %lu): deadline expired\n", static_cast<unsigned long>(pd->fd));
+  unlock(&pd->lock);           // netpoll.go:596
   if (rg) netpollgoready(rg);  // netpoll.go:597-599
   if (wg) netpollgoready(wg);  // netpoll.go:600-602
 }

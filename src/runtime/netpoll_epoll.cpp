@@ -49,7 +49,8 @@ void netpollinit() {
   }
   netpollBreakRd = static_cast<uintptr_t>(r);  // netpoll_epoll.go:56
   netpollBreakWr = static_cast<uintptr_t>(w);  // netpoll_epoll.go:57
-  if (netpolltrace) tracef("netpollinit: epfd=%d break pipe r=%d w=%d\n", epfd, r, w);
+  if (netpolltrace)
+    tracef("netpoll_epoll.go", 57, -1, "netpollinit: epfd %d, break pipe r=%d w=%d", epfd, r, w);
 }
 
 // netpoll_epoll.go:60
@@ -65,7 +66,8 @@ int32_t netpollopen(uintptr_t fd, pollDesc* pd) {
   ev.events = EPOLLIN_ | EPOLLOUT_ | EPOLLRDHUP_ | EPOLLET_;  // netpoll_epoll.go:66
   epolldata_set(&ev, pd);                                     // netpoll_epoll.go:67
   if (netpolltrace)
-    tracef("netpollopen(fd %lu): epollctl ADD IN|OUT|RDHUP|ET\n", static_cast<unsigned long>(fd));
+    tracef("netpoll_epoll.go", 68, static_cast<intptr_t>(fd),
+           "netpollopen fd %lu: epollctl ADD, IN|OUT|RDHUP|ET", static_cast<unsigned long>(fd));
   return -epollctl(epfd, EPOLL_CTL_ADD_, static_cast<int32_t>(fd), &ev);  // netpoll_epoll.go:68
 }
 
@@ -73,7 +75,9 @@ int32_t netpollopen(uintptr_t fd, pollDesc* pd) {
 // kernels before 2.6.9 insisted on one.
 int32_t netpollclose(uintptr_t fd) {
   epollevent ev{};  // netpoll_epoll.go:72
-  if (netpolltrace) tracef("netpollclose(fd %lu): epollctl DEL\n", static_cast<unsigned long>(fd));
+  if (netpolltrace)
+    tracef("netpoll_epoll.go", 73, static_cast<intptr_t>(fd), "netpollclose fd %lu: epollctl DEL",
+           static_cast<unsigned long>(fd));
   return -epollctl(epfd, EPOLL_CTL_DEL_, static_cast<int32_t>(fd), &ev);  // netpoll_epoll.go:73
 }
 
@@ -91,7 +95,8 @@ void netpollBreak() {
       int32_t n = write(netpollBreakWr, &b, 1);               // netpoll_epoll.go:85
       if (n == 1) {                                           // netpoll_epoll.go:86
         if (netpolltrace)
-          tracef("netpollBreak: wrote 1 byte to fd %lu\n",
+          tracef("netpoll_epoll.go", 85, -1,
+                 "netpollBreak: 1 byte written to the break pipe (fd %lu)",
                  static_cast<unsigned long>(netpollBreakWr));
         break;  // netpoll_epoll.go:87
       }
@@ -159,11 +164,17 @@ gList netpoll(int64_t delay) {
   if (epfd == -1) return gList{};         // netpoll_epoll.go:107-109
   int32_t waitms = netpollWaitms(delay);  // netpoll_epoll.go:110-123
   epollevent events[128];                 // netpoll_epoll.go:124
-  if (netpolltrace)
-    tracef("netpoll(delay=%lld) waitms=%d\n", static_cast<long long>(delay), waitms);
+  if (netpolltrace) {
+    traceNetpoll(true, delay);
+    if (waitms != 0)
+      tracef("netpoll_epoll.go", 126, -1, "netpoll(delay %lld ns): epollwait blocks, timeout %d ms",
+             static_cast<long long>(delay), waitms);
+  }
 retry:                                                   // netpoll_epoll.go:125
   int32_t n = epollwait(epfd, &events[0], 128, waitms);  // netpoll_epoll.go:126
-  if (netpolltrace) tracef("epollwait(epfd=%d, nev=128, timeout=%d) = %d\n", epfd, waitms, n);
+  if (netpolltrace && (n != 0 || waitms != 0))
+    tracef("netpoll_epoll.go", 126, -1, "netpoll(%s): epollwait returned %d",
+           waitms == 0 ? "0" : "blocking", n);
   if (n < 0) {                                                          // netpoll_epoll.go:127
     if (n != -EINTR_) {                                                 // netpoll_epoll.go:128
       print("runtime: epollwait on fd %d failed with %d\n", epfd, -n);  // netpoll_epoll.go:129
@@ -172,7 +183,10 @@ retry:                                                   // netpoll_epoll.go:125
     // netpoll_epoll.go:134-135  A timed sleep cut short by a signal
     // returns, so the caller recomputes how long to sleep; an unbounded one
     // simply waits again.
-    if (waitms > 0) return gList{};
+    if (waitms > 0) {
+      if (netpolltrace) traceNetpoll(false, 0);
+      return gList{};
+    }
     goto retry;  // netpoll_epoll.go:137
   }
   gList toRun;                       // netpoll_epoll.go:139
@@ -194,8 +208,8 @@ retry:                                                   // netpoll_epoll.go:125
             read(static_cast<int32_t>(netpollBreakRd), tmp, sizeof tmp);  // netpoll_epoll.go:156
         netpollWakeSig.store(0);                                          // netpoll_epoll.go:157
         if (netpolltrace)
-          tracef("netpoll: break fd %lu drained (%d byte%s)\n",
-                 static_cast<unsigned long>(netpollBreakRd), got, got == 1 ? "" : "s");
+          tracef("netpoll_epoll.go", 156, -1, "netpoll: break pipe drained, %d byte%s", got,
+                 got == 1 ? "" : "s");
       }
       continue;  // netpoll_epoll.go:159
     }
@@ -208,8 +222,10 @@ retry:                                                   // netpoll_epoll.go:125
 #endif
       if (netpolltrace) {
         char buf[64];
-        tracef("fd %lu events=%s mode=%s\n", static_cast<unsigned long>(pd->fd),
-               evname(ev->events, buf, sizeof buf), modestr(mode));
+        tracef("netpoll_epoll.go", 172, static_cast<intptr_t>(pd->fd),
+               "netpoll: fd %lu ready, events %s: netpollready(%s)",
+               static_cast<unsigned long>(pd->fd), evname(ev->events, buf, sizeof buf),
+               modestr(mode));
       }
       // netpoll_epoll.go:171  Only a bare EPOLLERR marks the descriptor as
       // failed; with IN or HUP beside it, the read will report the error.
@@ -217,6 +233,7 @@ retry:                                                   // netpoll_epoll.go:125
       netpollready(&toRun, pd, mode);  // netpoll_epoll.go:172
     }
   }
+  if (netpolltrace && toRun.empty()) traceNetpoll(false, 0);
   return toRun;  // netpoll_epoll.go:175
 }
 

@@ -24,13 +24,7 @@ void vprint(const char* prefix, const char* fmt, va_list ap) {
   write(2, buf, n);
 }
 
-bool trace_from_env() {
-  const char* v = std::getenv("NETPOLLTRACE");
-  return v && *v && std::strcmp(v, "0") != 0;
-}
 }  // namespace
-
-bool netpolltrace = trace_from_env();
 
 void print(const char* fmt, ...) {
   va_list ap;
@@ -39,31 +33,12 @@ void print(const char* fmt, ...) {
   va_end(ap);
 }
 
-// Each line names where it happened: the M, its P (P- if it has none:
-// sysmon, or an M between Ps) and the goroutine (G- on the M's own stack),
-// as Go's schedtrace names Ms and Ps.
-void tracef(const char* fmt, ...) {
-  char prefix[64] = "netpolltrace: ";
-  if (m* mp = getm(); mp != nullptr) {
-    p* pp = mp->p_.load();
-    g* gp = getg();
-    char ps[16] = "P-", gs[24] = "G-";
-    if (pp != nullptr) std::snprintf(ps, sizeof ps, "P%d", pp->id);
-    if (gp != nullptr) std::snprintf(gs, sizeof gs, "G%lld", static_cast<long long>(gp->goid));
-    std::snprintf(prefix, sizeof prefix, "netpolltrace: M%lld %s %s: ",
-                  static_cast<long long>(mp->id), ps, gs);
-  }
-  va_list ap;
-  va_start(ap, fmt);
-  vprint(prefix, fmt, ap);
-  va_end(ap);
-}
-
 // panic.go:1040  throw: print "fatal error: s" and die with status 2
 // (fatalthrow, panic.go:1111, ends in exit(2)).  Go also prints every
 // goroutine's stack here; gdb's `goroutine all bt` is our stand-in.
 void throw_(const char* s) {
   print("fatal error: %s\n", s);  // panic.go:1044
+  traceFlush();                   // NETPOLLTRACE=json: the timeline up to here
   exit(2);                        // panic.go:1132
 }
 

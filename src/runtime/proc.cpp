@@ -216,6 +216,7 @@ uint32_t fastrand() {
 // A thread outside the scheduler has no P: its gs go to the global queue
 // (Go has no such threads; a cgo callback borrows an M first).
 void ready(g* gp, bool next) {
+  if (netpolltrace) traceGoUnpark(gp, false);                // proc.go:844-846  traceGoUnpark
   uint32_t status = gp->atomicstatus.load();                 // proc.go:848
   if (status != Gwaiting) throw_("bad g->status in ready");  // proc.go:853-856
   casgstatus(gp, Gwaiting, Grunnable);                       // proc.go:859
@@ -303,9 +304,11 @@ void stopm() {
     unlock(&sched.lock);
     return;
   }
-  mput(mp);             // proc.go:2245
-  unlock(&sched.lock);  // proc.go:2246
-  mPark(mp);            // proc.go:2247
+  mput(mp);                           // proc.go:2245
+  unlock(&sched.lock);                // proc.go:2246
+  if (netpolltrace) traceIdle(true);  // ours: the timeline's idle M
+  mPark(mp);                          // proc.go:2247
+  if (netpolltrace) traceIdle(false);
   // Not in Go: the end of a run wakes idle Ms without a P.
   if (mp->nextp == nullptr) return;
   acquirep(mp->nextp);  // proc.go:2248
@@ -412,6 +415,7 @@ void execute(g* gp, bool inheritTime) {
     casgstatus(gp, Grunnable, Grunning);           // proc.go:2531
     gp->stackguard0 = gp->stack_lo + StackGuard_;  // proc.go:2534
     if (!inheritTime) mp->p_.load()->schedtick++;  // proc.go:2535-2537
+    if (netpolltrace) traceGoStart(gp);            // proc.go:2551  traceGoStart
     gogo(mp, gp);                                  // proc.go:2554
     // Back on g0: mcall's second half.
     auto fn = mp->mcallfn;  // asm_amd64.s:447  Go loads fn into R12 (from the closure in DX)
@@ -466,10 +470,11 @@ top:  // proc.go:2568
   if (netpollinited() && netpollWaiters.load() > 0 && sched.lastpoll.load() != 0) {
     gList list = netpoll(0);  // proc.go:2647  non-blocking
     if (!list.empty()) {
-      g* gp = list.pop();                   // proc.go:2648
-      injectglist(&list);                   // proc.go:2649
-      casgstatus(gp, Gwaiting, Grunnable);  // proc.go:2650
-      return gp;                            // proc.go:2654
+      g* gp = list.pop();                         // proc.go:2648
+      injectglist(&list);                         // proc.go:2649
+      casgstatus(gp, Gwaiting, Grunnable);        // proc.go:2650
+      if (netpolltrace) traceGoUnpark(gp, true);  // proc.go:2651-2653  traceGoUnpark
+      return gp;                                  // proc.go:2654
     }
   }
 
@@ -557,12 +562,13 @@ top:  // proc.go:2568
     if (pp == nullptr) {          // proc.go:2849
       injectglist(&list);         // proc.go:2850
     } else {
-      acquirep(pp);                           // proc.go:2852
-      if (!list.empty()) {                    // proc.go:2853
-        g* gp = list.pop();                   // proc.go:2854
-        injectglist(&list);                   // proc.go:2855
-        casgstatus(gp, Gwaiting, Grunnable);  // proc.go:2856
-        return gp;                            // proc.go:2860
+      acquirep(pp);                                 // proc.go:2852
+      if (!list.empty()) {                          // proc.go:2853
+        g* gp = list.pop();                         // proc.go:2854
+        injectglist(&list);                         // proc.go:2855
+        casgstatus(gp, Gwaiting, Grunnable);        // proc.go:2856
+        if (netpolltrace) traceGoUnpark(gp, true);  // proc.go:2857-2859  traceGoUnpark
+        return gp;                                  // proc.go:2860
       }
       if (wasSpinning) {                // proc.go:2862
         mp->spinning = true;            // proc.go:2863
@@ -591,8 +597,9 @@ bool pollWork() {
   if (netpollinited() && netpollWaiters.load() > 0 && sched.lastpoll.load() != 0) {  // proc.go:2890
     gList list = netpoll(0);                                                         // proc.go:2891
     if (!list.empty()) {
-      injectglist(&list);  // proc.go:2892
-      return true;         // proc.go:2893
+      injectglist(&list);                        // proc.go:2892
+      if (netpolltrace) traceNetpoll(false, 0);  // ours: the poll is over
+      return true;                               // proc.go:2893
     }
   }
   return false;  // proc.go:2896
@@ -705,14 +712,17 @@ void resetspinning() {
 // on the global queue, with an M started for each; the rest on this P's
 // run queue (or all of them globally if this M has no P).
 void injectglist(gList* glist) {
-  if (glist->empty()) return;                              // proc.go:3122-3124
-  g* head = glist->head;                                   // proc.go:3133
-  g* tail = nullptr;                                       // proc.go:3134
-  int qsize = 0;                                           // proc.go:3135
-  for (g* gp = head; gp != nullptr; gp = gp->schedlink) {  // proc.go:3136
-    tail = gp;                                             // proc.go:3137
-    qsize++;                                               // proc.go:3138
-    casgstatus(gp, Gwaiting, Grunnable);                   // proc.go:3139
+  if (glist->empty()) return;                                     // proc.go:3122-3124
+  if (netpolltrace)                                               // proc.go:3125
+    for (g* gp = glist->head; gp != nullptr; gp = gp->schedlink)  // proc.go:3126
+      traceGoUnpark(gp, true);                                    // proc.go:3127
+  g* head = glist->head;                                          // proc.go:3133
+  g* tail = nullptr;                                              // proc.go:3134
+  int qsize = 0;                                                  // proc.go:3135
+  for (g* gp = head; gp != nullptr; gp = gp->schedlink) {         // proc.go:3136
+    tail = gp;                                                    // proc.go:3137
+    qsize++;                                                      // proc.go:3138
+    casgstatus(gp, Gwaiting, Grunnable);                          // proc.go:3139
   }
   gQueue q;                                                                  // proc.go:3143
   q.head = head;                                                             // proc.go:3144
@@ -843,6 +853,7 @@ bool parkunlock_c(g*, void* lock_) {
 // commit function, and if it says no, run gp again straight away.
 g* park_m(g* gp) {
   m* mp = getm();
+  if (netpolltrace) traceGoPark(gp);        // proc.go:3344-3346  traceGoPark
   casgstatus(gp, Grunning, Gwaiting);       // proc.go:3348
   dropg(mp);                                // proc.go:3349
   if (auto fn = mp->waitunlockf) {          // proc.go:3351
@@ -870,7 +881,10 @@ g* goschedImpl(g* gp) {
 }
 
 // proc.go:3382
-g* gosched_m(g* gp) { return goschedImpl(gp); }  // proc.go:3386
+g* gosched_m(g* gp) {
+  if (netpolltrace) traceGoSched(gp);  // proc.go:3383-3385  traceGoSched
+  return goschedImpl(gp);              // proc.go:3386
+}
 
 // proc.go:4241  Put dead gp on pp's free list; past 64, move half to the
 // global one.  (Every stack here is the same size: none is freed.)
@@ -1086,6 +1100,7 @@ g* newproc1(void (*fn)(void*), void* arg, bool is_main) {
   casgstatus(newg, Gdead, Grunnable);  // proc.go:4176
   // proc.go:4179-4187  Go hands out ids in batches per P; ours one at a time.
   newg->goid = static_cast<int64_t>(++sched.goidgen);
+  if (netpolltrace) traceGoCreate(newg);  // proc.go:4197-4199  traceGoCreate
   return newg;
 }
 
@@ -1109,7 +1124,8 @@ g* newproc(void (*fn)(void*), void* arg) {
 
 // proc.go:3469  Called (by asm goexit) when a g's function returns.
 extern "C" void goexit1() {
-  mcall(goexit0);  // proc.go:3476
+  if (netpolltrace) traceGoEnd(getg());  // proc.go:3473-3475  traceGoEnd
+  mcall(goexit0);                        // proc.go:3476
   throw_("goexit1: resumed a dead goroutine");
 }
 
@@ -1306,7 +1322,8 @@ void sysmon() {
       gList list = netpoll(0);                      // proc.go:5218  non-blocking
       if (!list.empty()) {                          // proc.go:5219
         // proc.go:5227, :5229 left out: incidlelocked, for checkdead.
-        injectglist(&list);  // proc.go:5228
+        injectglist(&list);                        // proc.go:5228
+        if (netpolltrace) traceNetpoll(false, 0);  // ours: the poll is over
       }
     }
     idle++;                     // proc.go:5261  retake found nothing: it is not rebuilt

@@ -1,0 +1,161 @@
+// NETPOLLTRACE (src/runtime/netpolltrace.cpp): the narration's format and
+// order, the descriptor filter, bad values, and the JSON timeline.  Each
+// runs the demo, as a reader would.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "testutil.h"
+#include "tools/goref.h"
+
+namespace {
+
+std::string sh(const std::string& cmd, int* status = nullptr) {
+  std::string out;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int st = pclose(p);
+  if (status) *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return out;
+}
+
+std::string demo(const std::string& trace) {
+  return sh("NETPOLLTRACE='" + trace + "' NETPOLL_PROCS=2 " + testutil::build_dir() + "/demo");
+}
+
+std::vector<std::string> trace_lines(const std::string& out) {
+  std::vector<std::string> lines;
+  std::istringstream in(out);
+  for (std::string l; std::getline(in, l);)
+    if (l.rfind("netpolltrace:", 0) == 0) lines.push_back(l);
+  return lines;
+}
+
+// netpolltrace:   1885.2 µs  M2  P1  G1   netpoll_epoll.go:85  netpollBreak: ...
+const std::regex kLine(
+    R"(^netpolltrace: +([0-9]+\.[0-9]) µs +M([0-9]+|-) +P([0-9]+|-) +G([0-9]+|-) +([a-z0-9_/]+\.(?:go|s)):([0-9]+)  (.+)$)");
+
+}  // namespace
+
+TEST(Netpolltrace, EveryLineHasTimeMPGoroutineAndTheGoLineOfCodeItNarrates) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto lines = trace_lines(demo("1"));
+  ASSERT_GT(lines.size(), 50u);
+  std::map<std::string, goref::File> go;
+  std::map<std::string, double> last;  // per M, time never goes back
+  for (const std::string& l : lines) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(l, m, kLine)) << l;
+    double t = std::stod(m[1]);
+    EXPECT_GE(t, last[m[2]]) << l;
+    last[m[2]] = t;
+    std::string file = m[5];
+    if (!go.count(file)) {
+      ASSERT_TRUE(goref::load(goref::gosource(root, file), &go[file])) << file;
+    }
+    int line = std::stoi(m[6]);
+    EXPECT_TRUE(go[file].is_code(line)) << file << ":" << line << " is not code: " << l;
+    EXPECT_NE(go[file].func_at(line), nullptr) << file << ":" << line << " is in no function";
+  }
+}
+
+// Every change of rg and wg is told, the one nobody waits for included.
+TEST(Netpolltrace, EverySemaphoreTransitionIsToldEvenWithNobodyWaiting) {
+  std::string out = demo("1");
+  EXPECT_TRUE(std::regex_search(
+      out, std::regex("netpoll.go:556  fd [0-9]+ [rw]g: nil -> pdReady: nobody waits")))
+      << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("netpoll.go:511  fd [0-9]+ [rw]g: nil -> pdWait")));
+  EXPECT_TRUE(std::regex_search(
+      out, std::regex("netpoll.go:480  fd [0-9]+ [rw]g: pdWait -> G[0-9]+: parked")));
+  EXPECT_TRUE(
+      std::regex_search(out, std::regex("netpoll.go:556  fd [0-9]+ [rw]g: G[0-9]+ -> pdReady")));
+  EXPECT_TRUE(std::regex_search(
+      out, std::regex("netpoll.go:529  fd [0-9]+ [rw]g: pdReady -> nil: I/O ready")));
+}
+
+// What calls comes before what it calls: the deadline before the wake-up it
+// causes, netpoll's report of a ready descriptor before netpollunblock's
+// change of its semaphore.
+TEST(Netpolltrace, ACallersLineComesBeforeItsCallees) {
+  auto lines = trace_lines(demo("1"));
+  auto find = [&](const std::regex& re, size_t from) {
+    for (size_t i = from; i < lines.size(); i++)
+      if (std::regex_search(lines[i], re)) return i;
+    return lines.size();
+  };
+  size_t expired =
+      find(std::regex("netpolldeadlineimpl fd ([0-9]+): the read deadline expired"), 0);
+  ASSERT_LT(expired, lines.size());
+  std::smatch m;
+  std::regex_search(lines[expired], m, std::regex("fd ([0-9]+)"));
+  size_t woken = find(std::regex("fd " + m[1].str() + " rg: G[0-9]+ -> nil"), 0);
+  ASSERT_LT(woken, lines.size());
+  EXPECT_LT(expired, woken);
+  size_t ready = find(std::regex("netpoll: fd ([0-9]+) ready"), 0);
+  ASSERT_LT(ready, lines.size());
+  std::regex_search(lines[ready], m, std::regex("fd ([0-9]+) ready"));
+  size_t sem = find(std::regex("netpoll.go:556  fd " + m[1].str() + " "), 0);
+  EXPECT_LT(ready, sem);
+}
+
+TEST(Netpolltrace, FdFilterKeepsOnlyThatDescriptor) {
+  // The listener is fd 3 in the demo (0, 1, 2 are the terminal's).
+  auto lines = trace_lines(demo("fd=3"));
+  ASSERT_FALSE(lines.empty());
+  for (const std::string& l : lines) EXPECT_TRUE(std::regex_search(l, std::regex("fd 3[ :]"))) << l;
+}
+
+TEST(Netpolltrace, ABadValueIsSaidOnceAndTheDemoRunsUntraced) {
+  for (const char* bad : {"bogus", "json:/nonexistent/dir/t.json", "fd=x"}) {
+    std::string out = demo(bad);
+    auto lines = trace_lines(out);
+    ASSERT_EQ(lines.size(), 1u) << bad << ":\n" << out;
+    EXPECT_NE(lines[0].find("running untraced"), std::string::npos) << lines[0];
+    EXPECT_NE(out.find("every echo matched"), std::string::npos) << out;
+  }
+}
+
+// The timeline: tests/trace_check.py says whether Perfetto and
+// chrome://tracing will draw it as meant.
+TEST(Netpolltrace, JsonTimelineIsWellFormedAndEveryArrowLands) {
+  char path[] = "/tmp/netpoll-trace-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  std::string out = demo(std::string("json:") + path);
+  EXPECT_NE(out.find("every echo matched"), std::string::npos) << out;
+  int st = 0;
+  std::string check = sh("python3 " PROJECT_ROOT "/tests/trace_check.py " + std::string(path), &st);
+  std::printf("%s", check.c_str());
+  EXPECT_EQ(st, 0) << check;
+  unlink(path);
+}
+
+// The excerpts in notes/trace.md are in today's format, each line's Go
+// file:line a line of code.
+TEST(Netpolltrace, TheExcerptsInTheNoteAreInTodaysFormat) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  std::string note = sh("cat " PROJECT_ROOT "/notes/trace.md");
+  std::vector<std::string> lines;
+  for (const std::string& l : trace_lines(note))
+    if (l.find(" TIME µs ") == std::string::npos) lines.push_back(l);  // the pattern itself
+  ASSERT_GT(lines.size(), 10u);
+  for (const std::string& l : lines) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(l, m, kLine)) << l;
+    goref::File f;
+    ASSERT_TRUE(goref::load(goref::gosource(root, m[5]), &f));
+    EXPECT_TRUE(f.is_code(std::stoi(m[6]))) << l;
+  }
+}
