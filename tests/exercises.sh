@@ -39,7 +39,7 @@ src/runtime/netpoll_epoll.cpp	pd->setEventErr(ev->events == EPOLLERR_);	pd->setE
 src/runtime/netpoll_epoll.cpp	if (netpollWakeSig.compare_exchange_strong(expected, 1)) {	if (true) {	Netpoll.TwoBreaksBeforeAPollWriteOneByte
 src/runtime/netpoll_epoll.cpp	    waitms = 1;  	    waitms = 0;  	NetpollWaitms.EveryBoundaryOfTheDelayTable
 src/runtime/netpoll.cpp	if (ioready) new_ = pdReady;	new_ = pdReady;	PollDesc.ExpiredReadDeadlineWakesTheParkedGoroutineWithTimeout
-asm/sys_linux_amd64.asm	        mov     r10, rcx                        ; sys_linux_amd64.s:690  4th arg	        nop	Stubs/SyscallTrace.*/epollctl
+asm/sys_linux_amd64.asm	        mov     r10, rcx                        ; sys_linux_amd64.s:690	        nop                                     ; sys_linux_amd64.s:690	Stubs/SyscallTrace.*/epollctl
 asm/asm_amd64.asm	        ldmxcsr [rsp]	        nop	Proc.ContextSwitchKeepsEachGoroutinesMxcsr
 LIST
 echo "$n exercises checked"
