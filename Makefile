@@ -210,6 +210,19 @@ gdb: deps $(B)/demo
 	NETPOLL_PROCS=1 gdb -q -x notes/gdb/netpoll_gdb.py \
 	  -ex 'break runtime::netpollinit' -ex 'break epollwait' -ex netpoll-guide $(B)/demo
 
+# Mermaid's CLI, for the diagram test (tests/mermaid_check.py): pinned by
+# tests/npm/package-lock.json, installed under build/npm with its install
+# scripts off and no browser download; it drives Debian's Chromium.
+MMDC := build/npm/node_modules/.bin/mmdc
+$(MMDC): tests/npm/package.json tests/npm/package-lock.json | deps
+	@mkdir -p build/npm
+	@cp tests/npm/package.json tests/npm/package-lock.json build/npm/
+	$(say) NPM $@
+	$(Q)cd build/npm && PUPPETEER_SKIP_DOWNLOAD=true npm ci --ignore-scripts --no-audit --no-fund \
+	  --loglevel=error >/dev/null || { echo "npm could not install Mermaid's CLI; try:"; \
+	  echo "  cd build/npm && PUPPETEER_SKIP_DOWNLOAD=true npm ci --ignore-scripts"; exit 1; }
+	@touch $@
+
 # The transcripts in notes/gdb.md, produced by gdb on the demo and on Go's
 # twin of it (a test checks they still show today's sources).
 gdb-transcripts: deps $(B)/demo build/go/echo
@@ -222,7 +235,6 @@ timeline: deps $(B)/demo
 	@mkdir -p $(B)/timeline
 	@NETPOLLTRACE=json:$(B)/timeline/demo.json NETPOLL_PROCS=2 $(B)/demo >/dev/null
 	@python3 tests/trace_check.py $(B)/timeline/demo.json
-	@$(MAKE) --no-print-directory deps WANT_BROWSER=1
 	@python3 src/tools/timeline.py $(B)/timeline/demo.json $(B)/timeline/demo.html \
 	  --png $(B)/timeline/demo.png --to 2.5
 
@@ -245,7 +257,6 @@ html: deps $(B)/goref
 # sideways, cuts a line, links to nothing or is not highlighted; the
 # netpoll, netpollblock and epollwait pages are saved as PNGs.
 html-check: html
-	@$(MAKE) --no-print-directory deps WANT_BROWSER=1
 	@python3 tests/html_check.py $(B)/html $(B)/html-shots
 
 # The suite also runs the demo, gdb on the tour and on gdb_target, goref,
@@ -258,7 +269,7 @@ html-check: html
 TEST_FILTER := -Stress.*
 TEST_FILTER := $(TEST_FILTER)$(if $(SANITIZE),:Demo.RunsCleanUnderValgrindMemcheck)
 TEST_FILTER := $(TEST_FILTER)$(if $(findstring thread,$(SANITIZE)),:Proc.SeventyThousandParkedGoroutinesTakeAFewHundredMappings:Netpoll.SignalDuringUnboundedPollRetries)
-test: deps $(B)/demo $(B)/tour $(B)/goref $(B)/tests/gdb_target build/go/echo $(B)/tests/runtime_test
+test: deps $(B)/demo $(B)/tour $(B)/goref $(B)/tests/gdb_target build/go/echo $(MMDC) $(B)/tests/runtime_test
 	$(B)/tests/runtime_test --gtest_filter='$(TEST_FILTER)'
 
 # What is too big or too slow for make test: a million parked goroutines.
@@ -366,11 +377,12 @@ deps:
 	need 'command -v strace'                       strace; \
 	need 'command -v valgrind'                     valgrind; \
 	need '/usr/bin/python3 -c "import pygments"'   python3-pygments; \
+	need 'command -v chromium'                     chromium; \
+	need 'command -v npm'                          npm; \
 	need 'command -v go || test -x /usr/lib/go-1.19/bin/go' golang-go; \
 	need '$(GO) version | grep -q "go1\.19"'       golang-1.19-go; \
 	$(if $(WANT_BENCH),need 'test -f /usr/include/benchmark/benchmark.h' libbenchmark-dev;) \
 	$(if $(WANT_BENCH),need 'command -v perf' linux-perf;) \
-	$(if $(WANT_BROWSER),need 'command -v chromium' chromium;) \
 	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" = 0 ]; then sudo=''; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo='sudo'; \

@@ -3,6 +3,7 @@
 // notes/README.md must be the one the references generate today.
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <regex>
@@ -187,4 +188,21 @@ TEST(Notes, MapIsTheOneTheReferencesGenerate) {
     ADD_FAILURE() << "notes/README.md's map is stale (run make notes-map); first difference at: "
                   << first;
   }
+}
+
+// Every Mermaid diagram, rendered by Mermaid's CLI in Debian's Chromium,
+// draws only what its block declares (tests/mermaid_check.py says why a
+// stray state means a syntax slip).  make test installs the CLI first.
+TEST(Notes, EveryMermaidDiagramRendersWithOnlyWhatItDeclares) {
+  std::string mmdc = PROJECT_ROOT "/build/npm/node_modules/.bin/mmdc";
+  if (access(mmdc.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << mmdc << " (make test installs it)";
+  std::string cmd = "python3 " PROJECT_ROOT "/tests/mermaid_check.py " + mmdc + " " +
+                    testutil::build_dir() + "/diagrams 2>&1";
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int st = pclose(p);
+  std::printf("%s", out.c_str());
+  EXPECT_EQ(st, 0) << out;
 }
