@@ -65,6 +65,7 @@ SYS_epoll_wait          equ 232         ; Go 1.19 does not use this one
 SYS_epoll_ctl           equ 233
 SYS_openat              equ 257
 SYS_epoll_pwait         equ 281
+SYS_eventfd2            equ 290         ; go1.23's netpollBreak, not 1.19's
 SYS_epoll_create1       equ 291
 SYS_pipe2               equ 293
 
@@ -484,6 +485,22 @@ epollpwait:
         syscall                                 ; sys_linux_amd64.s:705
                                                 ; sys_linux_amd64.s:706  result: already in eax
         ret                                     ; sys_linux_amd64.s:707
+.end:
+
+; int32_t eventfd2(uint32_t initval, int32_t flags);
+; Not in Go 1.19: go1.23 (golang/go#65443, CL 560615) makes netpollBreak's
+; wake-up an eventfd, created through its internal syscall package
+; (Eventfd, a Syscall6 of SYS_EVENTFD2).  Built as the other stubs are:
+;   initval -> edi, flags -> esi, both zero-extended as a MOVL would, in
+;   place (System V and the kernel agree on the first two registers).
+; Returns the new descriptor or -errno.  rcx, r11 clobbered.
+global eventfd2:function (eventfd2.end - eventfd2)
+eventfd2:
+        mov     edi, edi                        ; initval
+        mov     esi, esi                        ; flags: EFD_CLOEXEC|EFD_NONBLOCK
+        mov     eax, SYS_eventfd2
+        syscall
+        ret
 .end:
 
 ; void closeonexec(int32_t fd);

@@ -99,6 +99,12 @@ const AbiCase kCases[] = {
      },
      {{p("/nonexistent/netpoll-asm"), O_RDONLY}}},
     {"closeonexec", f(rt::closeonexec), [](int, int rd, int) { return Args{{u(rd)}}; }, {{u(-1)}}},
+    {"eventfd2",
+     f(rt::eventfd2),
+     [](int, int, int) {
+       return Args{{0, u(rt::EFD_CLOEXEC_ | rt::EFD_NONBLOCK_)}};
+     },
+     {{0, u(-1)}}},  // unknown flags: EINVAL
     {"futex",
      f(rt::futex),
      [](int, int, int) {
@@ -125,7 +131,8 @@ TEST_P(Abi, CalleeSavedRegistersSurviveSuccess) {
   EXPECT_GE(static_cast<int32_t>(r), 0) << "this call was meant to succeed";
   EXPECT_EQ(clobbered, 0u) << "changed registers: 1 rbx 2 rbp 4 r12 8 r13 16 r14 32 r15";
   if (c.fn == f(rt::pipe2)) ::close(g_rw[0]), ::close(g_rw[1]);
-  if (c.fn == f(rt::epollcreate) || c.fn == f(rt::epollcreate1) || c.fn == f(rt::open))
+  if (c.fn == f(rt::epollcreate) || c.fn == f(rt::epollcreate1) || c.fn == f(rt::open) ||
+      c.fn == f(rt::eventfd2))
     ::close(static_cast<int>(r));
 }
 
@@ -154,7 +161,8 @@ TEST_P(Abi, ErrnoIsLeftAsItWasOnSuccess) {
   int64_t r = abi_call(c.fn, a.a[0], a.a[1], a.a[2], a.a[3], 0, 0, &clobbered);
   EXPECT_EQ(errno, 31337);
   if (c.fn == f(rt::pipe2)) ::close(g_rw[0]), ::close(g_rw[1]);
-  if (c.fn == f(rt::epollcreate) || c.fn == f(rt::epollcreate1) || c.fn == f(rt::open))
+  if (c.fn == f(rt::epollcreate) || c.fn == f(rt::epollcreate1) || c.fn == f(rt::open) ||
+      c.fn == f(rt::eventfd2))
     ::close(static_cast<int>(r));
 }
 

@@ -2,7 +2,8 @@
 // reader trying the gdb extension: one goroutine parked reading an empty
 // pipe (in netpollblock), two runnable ones in P0's queues, pollDescs with
 // known semaphore states and deadlines (one an hour away, so P0 has a
-// timer), an epollevent for a pollDesc and one for the break pipe.
+// timer), an epollevent for a pollDesc and one for the break pipe (the eventfd
+// under NETPOLL_GO=1.23).
 // gdb_stop_here() is where to look; then the program cleans up and exits 0.
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <initializer_list>
 
 #include "runtime/netpoll.h"
+#include "testutil.h"
 
 namespace rt = runtime;
 
@@ -43,10 +45,15 @@ void main_goroutine(void*) {
   ::pipe2(other, O_NONBLOCK | O_CLOEXEC);
   deadline_pd = rt::poll_runtime_pollOpen(static_cast<uintptr_t>(other[0]), &err);
   rt::poll_runtime_pollSetDeadline(deadline_pd, int64_t{3600} * 1000000000, 'r');  // an hour
+  // The two data as netpollopen and netpollinit store them.
   ev_pd.events = rt::EPOLLIN_ | rt::EPOLLOUT_ | rt::EPOLLRDHUP_ | rt::EPOLLET_;
-  rt::epolldata_set(&ev_pd, reader_pd);
+  testutil::set_datum(&ev_pd, reader_pd);
   ev_break.events = rt::EPOLLIN_;
+#if NETPOLL_GO >= 123
+  rt::epolldata_set(&ev_break, &rt::netpollEventFd);
+#else
   rt::epolldata_set(&ev_break, &rt::netpollBreakRd);
+#endif
 
   rt::newproc(reader_entry, nullptr);
   while (reader_pd->rg.load() <= rt::pdWait) rt::Gosched();  // until it is parked on rg

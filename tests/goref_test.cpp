@@ -249,7 +249,8 @@ TEST(GoRef, SideBySideRowsPutEveryReferenceBesideTheGoLineItCites) {
 }
 
 // Nothing of ours is lost: every line of every function on a page -- its
-// comments, continuation lines and blank lines too -- is on exactly one row.
+// comments, continuation lines and blank lines too, and a later release's
+// version of its head just above it -- is on exactly one row.
 TEST(GoRef, EveryLineOfOurFunctionsIsOnItsPageOnce) {
   std::string root = goref::goroot119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
@@ -262,8 +263,10 @@ TEST(GoRef, EveryLineOfOurFunctionsIsOnItsPageOnce) {
     std::multiset<std::pair<std::string, int>> shown, want;
     for (const goref::Row& r : v.rows)
       if (r.our_line) shown.insert({r.our_file, r.our_line});
-    for (auto& [f, fn] : v.ours)
+    for (auto& [f, fn] : v.ours) {
       for (int l = fn.first; l <= fn.last; l++) want.insert({f->path, l});
+      for (int l = fn.later_first; l && l <= fn.later_last; l++) want.insert({f->path, l});
+    }
     EXPECT_EQ(shown, want) << p.id;
   }
 }
@@ -346,6 +349,89 @@ TEST(GoRef, HooksThatWatchTheProgramAreMarkedAndNothingElse) {
   EXPECT_GE(hooks, 3);
 }
 
+// make NETPOLL_GO: a later release's block is read as Go 1.19.8's build
+// reads it, around it.  The function below has a Go 1.22 head before its
+// 1.19.8 head, a Go 1.21 statement inside, and a banner above both.
+const char* const kLaterBlocks =
+    "// netpoll.go:446  banner\n"                                      // 1
+    "#if NETPOLL_GO >= 122\n"                                          // 2
+    "int32_t netpollready(gList* toRun, pollDesc* pd, int32_t m) {\n"  // 3
+    "#else\n"                                                          // 4
+    "void netpollready(gList* toRun, pollDesc* pd, int32_t mode) {\n"  // 5
+    "#endif\n"                                                         // 6
+    "  g *rg = nullptr, *wg = nullptr;  // netpoll.go:447\n"           // 7
+    "#if NETPOLL_GO >= 121\n"                                          // 8
+    "  { int x = 0; }\n"                                               // 9
+    "#elif defined(X)\n"                                               // 10
+    "#endif\n"                                                         // 11
+    "#ifdef __SANITIZE_THREAD__\n"                                     // 12
+    "  __tsan_acquire(pd);\n"                                          // 13
+    "#endif\n"                                                         // 14
+    "}\n";                                                             // 15
+
+TEST(GoRef, LaterReleaseBlocksAreFencedAndFunctionsFoundAs119BuildsThem) {
+  goref::File f = our_file("src/runtime/netpoll.cpp", kLaterBlocks);
+  std::vector<int> want = {0, 0, 122, 122, 122, 0, 122, 0, 121, 121, 121, 121, 0, 0, 0, 0};
+  ASSERT_EQ(f.later.size(), want.size());
+  for (size_t l = 1; l < want.size(); l++) EXPECT_EQ(f.later[l], want[l]) << "line " << l;
+  ASSERT_EQ(f.funcs.size(), 1u) << "the two heads are one function";
+  EXPECT_EQ(f.funcs[0].name, "netpollready");
+  EXPECT_EQ(f.funcs[0].first, 5) << "1.19.8's head";
+  EXPECT_EQ(f.funcs[0].last, 15);
+  EXPECT_EQ(f.funcs[0].later_first, 2) << "the Go 1.22 head above it";
+  EXPECT_EQ(f.funcs[0].later_last, 4);
+  if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto refs = goref::scan({f});
+  ASSERT_EQ(refs.size(), 2u);
+  EXPECT_TRUE(refs[0].banner) << "the banner above the #if belongs to the function below it";
+  EXPECT_EQ(refs[0].func, "netpollready");
+  auto ps = goref::check(refs, goref::goroot119());
+  EXPECT_TRUE(ps.empty()) << whys(ps);
+}
+
+TEST(GoRef, CheckCatchesAGo119CitationInsideALaterBlock) {
+  if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto ps = check_text("src/runtime/netpoll.cpp",
+                       "// netpoll.go:446\n"
+                       "void netpollready(gList* toRun, pollDesc* pd, int32_t mode) {\n"
+                       "#if NETPOLL_GO >= 122\n"
+                       "  int32_t delta = 0;  // netpoll.go:447\n"
+                       "#endif\n"
+                       "}\n");
+  ASSERT_EQ(ps.size(), 1u) << whys(ps);
+  EXPECT_NE(ps[0].why.find("inside a Go 1.22 block"), std::string::npos) << ps[0].why;
+}
+
+// make sxs: netpollready's Go 1.22 version is on its page, marked '>', and
+// Go's first line sits beside 1.19.8's head, not beside the later one.
+TEST(GoRef, SxsShowsALaterReleasesVersionBesideThe119Twin) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto files = our_files();
+  auto refs = goref::scan(files);
+  auto ps = goref::pages(files, refs, root);
+  auto found = goref::find(ps, "netpollready");
+  ASSERT_EQ(found.size(), 1u);
+  goref::View v;
+  std::string why;
+  ASSERT_TRUE(goref::view(*found[0], files, refs, root, &v, &why)) << why;
+  int later = 0;
+  for (const goref::Row& r : v.rows) {
+    std::string text;
+    for (auto& [file, fn] : v.ours)
+      if (file->path == r.our_file && r.our_line) text = file->lines[r.our_line - 1];
+    if (r.later) {
+      later++;
+      EXPECT_EQ(r.later, 122) << text;
+      EXPECT_EQ(r.go_line, 0) << "a later line is no Go 1.19.8 line's twin: " << text;
+    }
+    if (r.go_line == found[0]->go.first) {
+      EXPECT_EQ(text.rfind("void netpollready(", 0), 0u) << text;
+    }
+  }
+  EXPECT_GE(later, 10);
+}
+
 TEST(GoRef, HtmlSiteLinksEveryTwinBothWays) {
   std::string root = goref::goroot119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
@@ -369,6 +455,11 @@ TEST(GoRef, HtmlSiteLinksEveryTwinBothWays) {
                                            ".*?<td class=n id=([^>]+)><a href=#go-448>")))
       << html.substr(0, 2000);
   EXPECT_EQ(m[1], m[2]) << "the two links must point at each other";
+  // Go 1.22's version of it: rows of their own, the #if carrying the release.
+  EXPECT_TRUE(std::regex_search(html, std::regex("<tr class='later'>.*?<span class=rel>Go "
+                                                 "1\\.22</span>.*?#if NETPOLL_GO")))
+      << html.substr(0, 2000);
+  EXPECT_NE(html.find("id=hide-later"), std::string::npos);
   system(("rm -rf " + std::string(dir)).c_str());
 }
 
@@ -443,4 +534,14 @@ TEST(GoRef, SxsWithAnUnknownNameSuggestsAndFails) {
   std::string out = goref_out("sxs findrunable", &st);
   EXPECT_EQ(st, 2);
   EXPECT_NE(out.find("Nearest: findRunnable"), std::string::npos) << out;
+}
+
+// The same in the terminal: the later rows marked '>', the mark explained.
+TEST(GoRef, SxsMarksALaterReleasesLines) {
+  if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  int st = 0;
+  std::string out = goref_out("sxs --width 200 netpollready", &st);
+  ASSERT_EQ(st, 0) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(> +[0-9]+ #if NETPOLL_GO >= 122)"))) << out;
+  EXPECT_NE(out.find("'>' a later Go's change"), std::string::npos) << out;
 }

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "testutil.h"
 
@@ -30,10 +31,14 @@ std::string sh(const std::string& cmd, int* status) {
 }
 
 // make, for the build this test binary belongs to: build/ or a sanitizer's
-// build/san-*/ (whose name gives back SANITIZE).
+// build/san-*/ (whose name gives back SANITIZE), of the netpoller it was
+// compiled with (NETPOLL_GO).
 std::string make_here() {
   std::string b = testutil::build_dir();
   std::string cmd = "make -s -C " PROJECT_ROOT;
+  if (NETPOLL_GO != 119)
+    cmd +=
+        " NETPOLL_GO=" + std::to_string(NETPOLL_GO / 100) + "." + std::to_string(NETPOLL_GO % 100);
   size_t at = b.rfind("/san-");
   if (at != std::string::npos) {
     std::string san = b.substr(at + 5);
@@ -78,6 +83,27 @@ TEST(Make, SxsWithAnUnknownNameStopsOnOneLineNamingTheNearest) {
   size_t lines = 0;
   for (char c : out) lines += c == '\n';
   EXPECT_EQ(lines, 1u) << out;
+}
+
+// NETPOLL_GO is one of four releases; anything else stops make before it
+// builds or runs anything, its text said back and never run by a shell.
+TEST(Make, NetpollGoOtherThanTheFourReleasesStopsBeforeAnythingRuns) {
+  std::string flag = "/tmp/netpoll-go-" + std::to_string(getpid());
+  std::remove(flag.c_str());
+  for (const std::string& bad :
+       std::vector<std::string>{"1.20", "1.19 1.21", "%", "1.21; touch " + flag,
+                                "$(shell touch " + flag + ")", "`touch " + flag + "`"}) {
+    int st = 0;
+    std::string quoted;  // for sh's double quotes: make gets the text as it is
+    for (char c : bad) quoted += c == '$' || c == '`' ? std::string("\\") + c : std::string(1, c);
+    std::string out = sh("make -s -C " PROJECT_ROOT " run NETPOLL_GO=\"" + quoted + "\"", &st);
+    EXPECT_NE(st, 0) << bad << ":\n" << out;
+    EXPECT_NE(out.find("NETPOLL_GO=" + bad + ": not one of 1.19 1.21 1.22 1.23"), std::string::npos)
+        << out;
+    EXPECT_FALSE(exists(flag)) << bad << " ran:\n" << out;
+    EXPECT_EQ(out.find("netpoll-asm demo"), std::string::npos) << "the demo ran:\n" << out;
+  }
+  std::remove(flag.c_str());
 }
 
 TEST(Make, DepsRefusesAGorootThatIsNotGo119AndInstallsNothing) {

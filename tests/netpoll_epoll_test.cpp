@@ -38,19 +38,8 @@ class Netpoll : public testing::Test {
     for (rt::pollDesc* pd : pds) close_pd(pd);
     drain();
   }
-  // Leave the break pipe empty and netpollWakeSig clear, whatever the last
-  // test did, so each test starts from Go's idle state.
-  static void drain() {
-    char buf[64];
-    while (rt::read(static_cast<int32_t>(rt::netpollBreakRd), buf, sizeof buf) > 0) {
-    }
-    rt::netpollWakeSig.store(0);
-  }
-  static int pending_break_bytes() {
-    int n = -1;
-    ioctl(static_cast<int>(rt::netpollBreakRd), FIONREAD, &n);
-    return n;
-  }
+  static void drain() { testutil::drain_breaks(); }
+  static int pending_breaks() { return testutil::pending_breaks(); }
   rt::pollDesc* open_pd(int fd) {
     int32_t err;
     rt::pollDesc* pd = rt::poll_runtime_pollOpen(static_cast<uintptr_t>(fd), &err);
@@ -141,7 +130,7 @@ TEST_F(Netpoll, EventsExactlyErrSetEventErrAndReadersSeeNotPollable) {
   // EPOLLOUT to the error.  Ask for IN alone so the kernel reports EPOLLERR
   // and nothing else when the reader goes.
   rt::epollevent ev{rt::EPOLLIN_ | rt::EPOLLET_, {}};
-  rt::epolldata_set(&ev, pd);
+  testutil::set_datum(&ev, pd);  // as netpollopen does
   ASSERT_EQ(rt::epollctl(rt::epfd, rt::EPOLL_CTL_MOD_, p.b, &ev), 0);
   p.a.reset();
   rt::gList l = rt::netpoll(0);
@@ -179,34 +168,50 @@ TEST_F(Netpoll, BreakWakesABlockedNetpollFromAnotherThread) {
   rt::netpollBreak();
   poller.join();
   EXPECT_TRUE(got.empty()) << "a break wakes, it readies no one";
-  EXPECT_EQ(pending_break_bytes(), 0) << "the blocking poll drained the pipe";
+  EXPECT_EQ(pending_breaks(), 0) << "the blocking poll drained the pipe";
   EXPECT_EQ(rt::netpollWakeSig.load(), 0u);
 }
 
+#if NETPOLL_GO >= 123
+TEST_F(Netpoll, TwoBreaksBeforeAPollAddOneToTheEventfd) {
+#else
 TEST_F(Netpoll, TwoBreaksBeforeAPollWriteOneByte) {
+#endif
   rt::netpollBreak();
   rt::netpollBreak();
-  EXPECT_EQ(pending_break_bytes(), 1);
+  EXPECT_EQ(pending_breaks(), 1);
   EXPECT_EQ(rt::netpollWakeSig.load(), 1u);
 }
 
+#if NETPOLL_GO >= 123
+TEST_F(Netpoll, NonblockingPollDoesNotReadTheEventfd) {
+#else
 TEST_F(Netpoll, NonblockingPollDoesNotDrainTheBreakPipe) {
+#endif
   rt::netpollBreak();
   EXPECT_TRUE(rt::netpoll(0).empty());
-  EXPECT_EQ(pending_break_bytes(), 1) << "the byte is for a blocked poller, not for us";
+  EXPECT_EQ(pending_breaks(), 1) << "the byte is for a blocked poller, not for us";
   EXPECT_EQ(rt::netpollWakeSig.load(), 1u);
   // The next blocking poll returns at once and drains it.
   EXPECT_TRUE(rt::netpoll(-1).empty());
-  EXPECT_EQ(pending_break_bytes(), 0);
+  EXPECT_EQ(pending_breaks(), 0);
   EXPECT_EQ(rt::netpollWakeSig.load(), 0u);
 }
 
+#if NETPOLL_GO >= 123
+TEST_F(Netpoll, BreakOnFullEventfdReturnsQuietly) {
+  // Bring the counter to its largest value, 2^64-2, behind netpollBreak's
+  // back; adding 1 then gets EAGAIN: a wake-up is pending anyway.
+  uint64_t most = ~uint64_t{0} - 1;
+  ASSERT_EQ(rt::write1(rt::netpollEventFd, &most, sizeof most), 8);
+#else
 TEST_F(Netpoll, BreakOnFullPipeReturnsQuietly) {
   // Fill the pipe behind netpollBreak's back; with WakeSig clear, its write
   // gets EAGAIN, which means a wake-up is pending anyway (netpoll_epoll.go:92).
   static char junk[65536];
   while (rt::write1(rt::netpollBreakWr, junk, sizeof junk) > 0) {
   }
+#endif
   rt::netpollBreak();  // must not throw
   EXPECT_EQ(rt::netpollWakeSig.load(), 1u);
 }
@@ -395,6 +400,17 @@ TEST(NetpollinitDeathTest, NoEpollAtAllThrows) {
       "runtime: epollcreate failed with 24\nfatal error: runtime: netpollinit failed");
 }
 
+#if NETPOLL_GO >= 123
+TEST(NetpollinitDeathTest, EventfdFailureThrows) {
+  EXPECT_EXIT(
+      {
+        fail_syscall(SYS_eventfd2, EMFILE);
+        rt::netpollinit();
+      },
+      testing::ExitedWithCode(2),
+      "runtime: eventfd failed with 24\nfatal error: runtime: eventfd failed");
+}
+#else
 TEST(NetpollinitDeathTest, PipeFailureThrows) {
   EXPECT_EXIT(
       {
@@ -404,6 +420,7 @@ TEST(NetpollinitDeathTest, PipeFailureThrows) {
       testing::ExitedWithCode(2),
       "runtime: pipe failed with 24\nfatal error: runtime: pipe failed");
 }
+#endif
 
 TEST(NetpollinitDeathTest, EpollCtlFailureThrows) {
   EXPECT_EXIT(

@@ -160,6 +160,13 @@ const Case kCases[] = {
        expect(s, {{0xffffff9c, W}, {p64(path), W}, {i32(O_RDONLY), N}, {0, N}});
      },
      true},
+    {"eventfd2", SYS_eventfd2,
+     [](Shared* s) {
+       tracer::mark();
+       s->stub_ret = rt::eventfd2(0, rt::EFD_CLOEXEC_ | rt::EFD_NONBLOCK_);
+       tracer::mark();
+       expect(s, {{0, N}, {i32(rt::EFD_CLOEXEC_ | rt::EFD_NONBLOCK_), N}});
+     }},
     {"closeonexec", SYS_fcntl,
      [](Shared* s) {
        int fd = testutil::open_null();
@@ -368,6 +375,10 @@ const PoisonCase kPoisonCases[] = {
      [](uint64_t in[6], uint64_t w[6], int* n) {
        static rt::epollevent evs[128];
        same(in, w, n, {i32(ready_epoll()), p64(evs), 128, i32(-1), 0});
+     }},
+    {"eventfd2", fnp(rt::eventfd2), SYS_eventfd2, 1 | 2,  // go1.23's Eventfd: two int32s
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       same(in, w, n, {0, i32(rt::EFD_CLOEXEC_ | rt::EFD_NONBLOCK_)});
      }},
     {"closeonexec", fnp(rt::closeonexec), SYS_fcntl, 1 | 2 | 4,  // rsi, rdx: the stub's own MOVQs
      [](uint64_t in[6], uint64_t w[6], int* n) {

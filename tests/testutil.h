@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -21,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/netpoll.h"
 #include "runtime/sys_linux_amd64.h"
 
 namespace testutil {
@@ -133,6 +135,50 @@ inline const std::vector<std::string>& code_dirs() {
 inline std::string errname(int e) {
   const char* n = strerrorname_np(e < 0 ? -e : e);
   return n ? n : std::to_string(e);
+}
+
+// netpollBreak's wake-ups not yet consumed: bytes in the break pipe, or
+// (NETPOLL_GO=1.23) the eventfd's counter as /proc/self/fdinfo shows it.
+inline int pending_breaks() {
+#if NETPOLL_GO >= 123
+  std::ifstream f("/proc/self/fdinfo/" + std::to_string(runtime::netpollEventFd));
+  std::string key;
+  while (f >> key)
+    if (key == "eventfd-count:") {
+      unsigned long long n;
+      f >> std::hex >> n;
+      return static_cast<int>(n);
+    }
+  return -1;
+#else
+  int n = -1;
+  ioctl(static_cast<int>(runtime::netpollBreakRd), FIONREAD, &n);
+  return n;
+#endif
+}
+
+// Consume them and clear netpollWakeSig, whatever the last test did, so a
+// test starts from Go's idle state.
+inline void drain_breaks() {
+#if NETPOLL_GO >= 123
+  uint64_t n;
+  runtime::read(static_cast<int32_t>(runtime::netpollEventFd), &n, sizeof n);
+#else
+  char buf[64];
+  while (runtime::read(static_cast<int32_t>(runtime::netpollBreakRd), buf, sizeof buf) > 0) {
+  }
+#endif
+  runtime::netpollWakeSig.store(0);
+}
+
+// Set ev's datum for pd as netpollopen does: the bare pointer, or (from
+// NETPOLL_GO=1.21) the pointer tagged with pd's fdseq.
+inline void set_datum(runtime::epollevent* ev, runtime::pollDesc* pd) {
+#if NETPOLL_GO >= 121
+  runtime::epolldata_set64(ev, runtime::taggedPointerPack(pd, pd->fdseq.load()));
+#else
+  runtime::epolldata_set(ev, pd);
+#endif
 }
 
 }  // namespace testutil

@@ -58,5 +58,16 @@ inline void* epolldata_get(const epollevent* ev) {
   std::memcpy(&p, ev->data, sizeof p);  // netpoll_epoll.go:170  pd := *(**pollDesc)(&ev.data)
   return p;
 }
+// go1.21 netpoll_epoll.go stores and loads a taggedPointer there instead.
+inline void epolldata_set64(epollevent* ev, uint64_t v) { std::memcpy(ev->data, &v, sizeof v); }
+inline uint64_t epolldata_get64(const epollevent* ev) {
+  uint64_t v;
+  std::memcpy(&v, ev->data, sizeof v);
+  return v;
+}
+
+// go1.23 (CL 560615): eventfd2's flags, the kernel's values.
+constexpr int32_t EFD_CLOEXEC_ = 0x80000;
+constexpr int32_t EFD_NONBLOCK_ = 0x800;
 
 }  // namespace runtime

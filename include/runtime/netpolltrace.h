@@ -27,7 +27,9 @@ struct pollDesc;
 extern bool netpolltrace;  // any of the three is on
 
 // A step of the netpoller, in Go's words: gofile:goline is the Go statement
-// it narrates; fd the descriptor it concerns, or -1.
+// it narrates; fd the descriptor it concerns, or -1.  A step of a later
+// release's block (make NETPOLL_GO) names that release's file, whose lines
+// are not on the machine: gofile "go1.23 netpoll_epoll.go", goline 0.
 void tracef(const char* gofile, int goline, intptr_t fd, const char* fmt, ...)
     __attribute__((format(printf, 4, 5)));
 // A semaphore of pd (rg for mode 'r', wg for 'w') went from old to new.

@@ -53,7 +53,8 @@ int32_t epollwait(int32_t epfd, epollevent* ev, int32_t nev, int32_t timeout) no
 // sys_linux_amd64.s:697 exactly: epoll_pwait (281) with a NULL sigmask.
 int32_t epollpwait(int32_t epfd, epollevent* ev, int32_t nev, int32_t timeout) noexcept;
 // sys_linux_amd64.s:710  Go discards fcntl's answer; so does this.
-void closeonexec(int32_t fd) noexcept;  // netpoll_epoll.go:22
+void closeonexec(int32_t fd) noexcept;                       // netpoll_epoll.go:22
+int32_t eventfd2(uint32_t initval, int32_t flags) noexcept;  // go1.23's netpollBreak
 }
 
 // sys_linux_amd64.s:56  Go's exit: exit_group, never returns.  Symbol runtime_exit.

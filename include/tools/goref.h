@@ -12,9 +12,12 @@
 namespace goref {
 
 // A function (or asm stub) and the lines it spans, 1-based, inclusive.
+// later_first..later_last: a later release's version of its head (or of
+// all of it) in the `#if NETPOLL_GO >= N ... #else` just above it; 0 if none.
 struct Func {
   std::string name;
   int first = 0, last = 0;
+  int later_first = 0, later_last = 0;
 };
 
 // One source file, ours or Go's.
@@ -22,6 +25,12 @@ struct File {
   std::string path;  // as given
   std::vector<std::string> lines;
   std::vector<Func> funcs;
+  // later[line]: 121, 122 or 123 on a line of an `#if NETPOLL_GO >= N`
+  // block (a later release's change, include/runtime/netpoll.h) and on its
+  // #if, #elif, #else and #endif; 0 on a line Go 1.19.8's build compiles.
+  // Functions are found as the 1.19.8 build sees them.
+  std::vector<int> later;
+  int later_at(int line) const;
   const Func* func_at(int line) const;  // the function whose span holds line
   bool is_code(int line) const;         // not blank, not only a comment
 };
@@ -38,6 +47,7 @@ struct Ref {
   bool decl = false;     // the line declares our function too (a one-line function)
   bool comment = false;  // the line is only a comment (a banner, or a kept Go line)
   bool banner = false;   // in the comment right above the function it belongs to
+  int later = 0;         // the line is in a later release's block (File::later)
 };
 
 struct Problem {
@@ -145,6 +155,7 @@ struct Row {
   bool covered = false;  // the Go line lies in a range that ours cites
   bool instr = false;    // our line watches the program (trace, sanitizer, valgrind hooks)
   bool twin = false;     // our line cites a line of this Go function
+  int later = 0;         // our line is a later release's (121: Go 1.21), not 1.19's
 };
 
 // A page made ready to show: Go's text and ours, and the rows that align them.

@@ -12,7 +12,7 @@
 #                            sched.lastpoll, pollUntil, npidle, nmspinning
 #   goroutine N CMD          run a gdb command (bt first of all) as goroutine N
 #   goroutine all CMD        ... for every goroutine
-#   info netpoll             epfd, the break pipe, every registered descriptor
+#   info netpoll             epfd, the break pipe (Go 1.23: the eventfd), every registered descriptor
 #                            (as the kernel lists it, with EPOLLERR|EPOLLHUP,
 #                            which epoll always reports, added)
 #   netpoll-guide            what to try next
@@ -177,6 +177,56 @@ def deadline_str(d):
     return "in %.3f s" % left if left >= 0 else "%.3f s ago" % -left
 
 
+def release():
+    """Which Go release's netpoller the program was built with (make
+    NETPOLL_GO=...): 119, 121, 122 or 123."""
+    try:
+        return int(gdb.parse_and_eval("runtime::netpollGoVersion"))
+    except gdb.error:
+        return 119
+
+
+def wakeup():
+    """netpollBreak's descriptor: the epoll datum that stands for it, that
+    datum's name, and what it is (the break pipe's read end, or Go 1.23's
+    eventfd)."""
+    name = "&netpollEventFd" if release() >= 123 else "&netpollBreakRd"
+    what = "the eventfd" if release() >= 123 else "the break pipe"
+    return int(gdb.parse_and_eval("&runtime::" + name[1:])), name, what
+
+
+def unpack(data):
+    """The pollDesc address in an epoll datum and its tag: from Go 1.21 the
+    datum is a tagged pointer (taggedPointerPack: address << 16 | fdseq, 19
+    bits), before it the bare address (tag None)."""
+    if release() < 121:
+        return data, None
+    tag_bits = 64 - 48 + 3
+    addr = data >> tag_bits << 3
+    if addr & (1 << 47):  # the sign extension of int64(tp) >> tagBits
+        addr |= ~((1 << 48) - 1) & ((1 << 64) - 1)
+    return addr, data & ((1 << tag_bits) - 1)
+
+
+def datum_str(data):
+    """What an epoll datum points at, as info netpoll and p ev show it."""
+    brk, name, what = wakeup()
+    if data == brk:
+        return "%s (%s)" % (name, what)
+    if data == 0:
+        return "0"
+    addr, tag = unpack(data)
+    try:
+        pd = gdb.Value(addr).cast(pd_type().pointer()).dereference()
+        if tag is None:
+            return "pollDesc %s (fd %d)" % (hex(addr), int(pd["fd"]))
+        seq = int(atomic(pd["fdseq"]))
+        return "pollDesc %s tag %d (fd %d, fdseq %d%s)" % (
+            hex(addr), tag, int(pd["fd"]), seq, "" if seq == tag else ": stale, netpoll drops it")
+    except gdb.error:
+        return hex(data)
+
+
 class EpolleventPrinter:
     def __init__(self, val):
         self.val = val
@@ -185,21 +235,7 @@ class EpolleventPrinter:
         data = 0
         for i in range(8):
             data |= int(self.val["data"][i]) << (8 * i)
-        try:
-            brk = int(gdb.parse_and_eval("&runtime::netpollBreakRd"))
-        except gdb.error:
-            brk = -1
-        if data == brk:
-            what = "&netpollBreakRd (the break pipe)"
-        elif data == 0:
-            what = "0"
-        else:
-            try:
-                pd = gdb.Value(data).cast(pd_type().pointer()).dereference()
-                what = "pollDesc %s (fd %d)" % (hex(data), int(pd["fd"]))
-            except gdb.error:
-                what = hex(data)
-        return "{events = %s, data = %s}" % (events_str(self.val["events"]), what)
+        return "{events = %s, data = %s}" % (events_str(self.val["events"]), datum_str(data))
 
 
 class PollDescPrinter:
@@ -208,8 +244,9 @@ class PollDescPrinter:
 
     def to_string(self):
         v = self.val
-        return ("{fd = %d, rg = %s, wg = %s, closing = %s, rd = %s, wd = %s, rseq = %d, wseq = %d}"
-                % (int(v["fd"]), sem_str(v["rg"]), sem_str(v["wg"]),
+        seq = ", fdseq = %d" % int(atomic(v["fdseq"])) if release() >= 121 else ""
+        return ("{fd = %d%s, rg = %s, wg = %s, closing = %s, rd = %s, wd = %s, rseq = %d, wseq = %d}"
+                % (int(v["fd"]), seq, sem_str(v["rg"]), sem_str(v["wg"]),
                    "true" if bool(v["closing"]) else "false", deadline_str(v["rd"]),
                    deadline_str(v["wd"]), int(v["rseq"]), int(v["wseq"])))
 
@@ -434,27 +471,33 @@ class InfoNetpoll(gdb.Command):
         if epfd < 0:
             print("netpoll not initialised (epfd = -1)")
             return
-        rd = int(gdb.parse_and_eval("runtime::netpollBreakRd"))
-        wr = int(gdb.parse_and_eval("runtime::netpollBreakWr"))
+        if release() >= 123:
+            wake = "eventfd %d" % int(gdb.parse_and_eval("runtime::netpollEventFd"))
+        else:
+            wake = "break pipe r=%d w=%d" % (int(gdb.parse_and_eval("runtime::netpollBreakRd")),
+                                             int(gdb.parse_and_eval("runtime::netpollBreakWr")))
         sig = int(atomic(gdb.parse_and_eval("runtime::netpollWakeSig")))
         waiters = int(atomic(gdb.parse_and_eval("runtime::netpollWaiters")))
-        print("epfd %d   break pipe r=%d w=%d   netpollWakeSig %d   netpollWaiters %d"
-              % (epfd, rd, wr, sig, waiters))
+        print("epfd %d   %s   netpollWakeSig %d   netpollWaiters %d" % (epfd, wake, sig, waiters))
+        if release() != 119:
+            print("(the netpoller of Go %d.%d: make NETPOLL_GO)" % (release() // 100, release() % 100))
         pid = gdb.selected_inferior().pid
         try:
             info = open("/proc/%d/fdinfo/%d" % (pid, epfd)).read()
         except OSError as e:
             print("cannot read the epoll set: %s" % e)
             return
-        brk = int(gdb.parse_and_eval("&runtime::netpollBreakRd"))
+        brk, name, brk_what = wakeup()
         print("registered (from /proc/%d/fdinfo/%d):" % (pid, epfd))
         for m in re.finditer(r"tfd:\s*(\d+)\s+events:\s*([0-9a-f]+)\s+data:\s*([0-9a-f]+)", info):
             fd, ev, data = int(m.group(1)), int(m.group(2), 16), int(m.group(3), 16)
             if data == brk:
-                what = "the break pipe (data = &netpollBreakRd)"
+                what = "%s (data = %s)" % (brk_what, name)
             else:
-                pd = gdb.Value(data).cast(pd_type().pointer()).dereference()
-                what = "pollDesc %s %s" % (hex(data), PollDescPrinter(pd).to_string())
+                addr, tag = unpack(data)
+                pd = gdb.Value(addr).cast(pd_type().pointer()).dereference()
+                what = "pollDesc %s %s%s" % (hex(addr), "" if tag is None else "tag %d " % tag,
+                                            PollDescPrinter(pd).to_string())
             print("  fd %-4d %-36s %s" % (fd, events_str(ev), what))
 
 

@@ -186,9 +186,14 @@ void main_goroutine(void* arg) {
     return;
   }
   int port = net::Port(ln);
+#if NETPOLL_GO >= 123
+  say("main: listening on 127.0.0.1:%d (fd %d), epoll fd %d, eventfd %lu", port, ln->pfd.Sysfd,
+      runtime::epfd, static_cast<unsigned long>(runtime::netpollEventFd));
+#else
   say("main: listening on 127.0.0.1:%d (fd %d), epoll fd %d, break pipe %lu/%lu", port,
       ln->pfd.Sysfd, runtime::epfd, static_cast<unsigned long>(runtime::netpollBreakRd),
       static_cast<unsigned long>(runtime::netpollBreakWr));
+#endif
   servers.Add(1);
   runtime::newproc(listener, ln);
 
@@ -214,17 +219,30 @@ void main_goroutine(void* arg) {
 
 }  // namespace
 
+// The release whose netpoller this build is (make NETPOLL_GO=...).
+constexpr const char* kRelease = NETPOLL_GO == 119   ? "Go 1.19.8's"
+                                 : NETPOLL_GO == 121 ? "Go 1.21's (on 1.19.8)"
+                                 : NETPOLL_GO == 122 ? "Go 1.22's (on 1.19.8)"
+                                                     : "Go 1.23's (on 1.19.8)";
+
 int main() {
   const char* env = std::getenv("NETPOLL_PROCS");
   MainArgs ma{env ? std::atoi(env) : 2, false};
   if (ma.nprocs <= 0) ma.nprocs = 1;
-  std::printf("netpoll-asm demo: %d M%s, Go 1.19.8's netpoller rebuilt%s\n", ma.nprocs,
-              ma.nprocs == 1 ? "" : "s",
+  std::printf("netpoll-asm demo: %d M%s, %s netpoller rebuilt%s\n", ma.nprocs,
+              ma.nprocs == 1 ? "" : "s", kRelease,
               runtime::netpolltrace ? " (NETPOLLTRACE=1: narration on stderr)" : "");
   int32_t left = runtime::run(main_goroutine, &ma, ma.nprocs);
+#if NETPOLL_GO >= 122
+  std::printf(
+      "main returned; goroutines still alive: %d; netpollWaiters=%u (Go 1.22 "
+      "subtracts every waiter it wakes, golang/go#61454)\n",
+      left, runtime::netpollWaiters.load());
+#else
   std::printf(
       "main returned; goroutines still alive: %d; netpollWaiters=%u (Go 1.19 never "
       "subtracts those woken by netpoll, golang/go#33624)\n",
       left, runtime::netpollWaiters.load());
+#endif
   return ma.ok && left == 0 ? 0 : 1;
 }

@@ -79,9 +79,11 @@ int terminal_width(int asked) {
 
 const char* kMarks =
     "marks: '=' twin on this row  '~' inside a range ours cites  '.' Go code with no twin  "
-    "'+' ours only  '-' ours, watching the program (trace, sanitizer and valgrind hooks)";
+    "'+' ours only  '-' ours, watching the program (trace, sanitizer and valgrind hooks)  "
+    "'>' a later Go's change, built by make NETPOLL_GO=1.21 (1.22, 1.23) as its #if says";
 
 char mark_of(const goref::View& v, const goref::Row& r) {
+  if (r.later) return '>';
   if (r.instr) return '-';
   if (r.twin) return '=';
   if (r.go_line == 0) return '+';
@@ -362,6 +364,9 @@ const char* kCss =
     "tr.ours td.our,.key.ours{background:#eaf2fd}"
     "tr.instr td{opacity:.45}tr.instr td.our{font-size:11px}"
     "#hide-instr:checked~table tr.instr{display:none}"
+    "tr.later td.our,.key.later{background:#f3eafa}#hide-later:checked~table tr.later{display:none}"
+    ".rel{float:right;font:11px sans-serif;background:#7a4fa3;color:#fff;border-radius:3px;"
+    "padding:0 .4em;margin-left:.5em}"
     "a{color:#1a55a0;text-decoration:none}a:hover{text-decoration:underline}"
     "td a{color:inherit}th{text-align:left;font-weight:normal;color:#555;padding:.3em .4em;"
     "overflow-wrap:anywhere}"
@@ -375,7 +380,21 @@ std::string legend() {
          "cites</span><span><span class='key none'>.</span>Go with no twin</span><span><span "
          "class='key ours'>+</span>ours only</span><span><span class=key "
          "style='opacity:.45'>-</span>dimmed: ours, watching the program (trace, sanitizer, "
-         "valgrind)</span></div>";
+         "valgrind)</span><span><span class='key later'>&gt;</span>a later Go's change, "
+         "built by <code>make NETPOLL_GO=1.21</code> (1.22, 1.23)</span></div>";
+}
+
+// On the #if or #elif that opens a later release's block: which release.
+std::string release_badge(const goref::View& v, const goref::Row& r) {
+  if (!r.later) return "";
+  for (auto& [f, fn] : v.ours) {
+    if (f->path != r.our_file) continue;
+    static const std::regex open(R"(^\s*#\s*(if|elif)\s+NETPOLL_GO\s*>=\s*1([0-9]+))");
+    std::smatch m;
+    if (std::regex_search(f->lines[r.our_line - 1], m, open))
+      return "<span class=rel>Go 1." + m[2].str() + "</span>";
+  }
+  return "";
 }
 
 // Relative path from directory `from` to directory `to` (both absolute).
@@ -494,9 +513,13 @@ int html(const std::string& dir, const std::string& root) {
         out << " <a href='" << esc(c->id) << ".html'>" << esc(c->go.name) << "</a>";
       out << "</p>";
     }
+    bool later = std::any_of(v.rows.begin(), v.rows.end(), [](auto& r) { return r.later; });
     out << legend()
         << "<input type=checkbox id=hide-instr><label for=hide-instr> hide the hooks that "
            "watch the program</label>"
+        << (later ? " <input type=checkbox id=hide-later><label for=hide-later> hide the later "
+                    "releases' changes</label>"
+                  : "")
         << "<table class='sxs hl'><colgroup><col style='width:3.2em'><col><col "
            "style='width:1.4em'><col style='width:3.2em'><col></colgroup><tr><th colspan=2>Go: "
         << esc(p.gofile) << "</th><th></th><th colspan=2>ours:" << esc(ourfiles(v))
@@ -510,6 +533,7 @@ int html(const std::string& dir, const std::string& root) {
                         : m == '.'       ? "none"
                                          : "blank";
       if (r.instr) cls += " instr";
+      if (r.later) cls = "later";
       std::string go_id = "go-" + std::to_string(r.go_line);
       std::string our_id = "our-" + r.our_file + "-" + std::to_string(r.our_line);
       for (char& c : our_id)
@@ -526,8 +550,8 @@ int html(const std::string& dir, const std::string& root) {
       if (r.our_line)
         out << "<td class=n id=" << our_id << ">"
             << (r.go_line ? "<a href=#" + go_id + ">" : std::string("")) << r.our_line
-            << (r.go_line ? "</a>" : "") << "</td><td class=our>" << hl[r.our_file][r.our_line - 1]
-            << "</td>";
+            << (r.go_line ? "</a>" : "") << "</td><td class=our>" << release_badge(v, r)
+            << hl[r.our_file][r.our_line - 1] << "</td>";
       else
         out << "<td class=n></td><td class=our></td>";
       out << "</tr>\n";

@@ -22,6 +22,7 @@ namespace runtime {
 
 pollCache pollcache;                   // netpoll.go:182
 std::atomic<uint32_t> netpollWaiters;  // netpoll.go:183
+extern const int netpollGoVersion = NETPOLL_GO;
 
 namespace {
 mutex netpollInitLock;                // netpoll.go:179
@@ -39,13 +40,32 @@ void pollDesc::publishInfo() {
   if (closing) info |= pollClosing;              // netpoll.go:143-145
   if (rd < 0) info |= pollExpiredReadDeadline;   // netpoll.go:146-148
   if (wd < 0) info |= pollExpiredWriteDeadline;  // netpoll.go:149-151
-  uint32_t x = atomicInfo.load();                // netpoll.go:154
+#if NETPOLL_GO >= 121
+  // go1.21 netpoll.go, publishInfo (golang/go#59545): and fdseq's low bits.
+  info |= static_cast<uint32_t>(fdseq.load() & pollFDSeqMask) << pollFDSeq;
+#endif
+  uint32_t x = atomicInfo.load();  // netpoll.go:154
   // netpoll.go:155-157  Set every bit but pollEventErr, which only
   // setEventErr owns.
   while (!atomicInfo.compare_exchange_weak(x, (x & pollEventErr) | info)) {
   }
 }
 
+#if NETPOLL_GO >= 121
+// go1.21 netpoll.go, setEventErr (golang/go#59545): as below, but only
+// while the info word's fdseq bits are seq's: an event for an earlier
+// descriptor must not mark this one.  seq 0 means "whatever it is".
+void pollDesc::setEventErr(bool b, uintptr_t seq) {
+  uint32_t mSeq = static_cast<uint32_t>(seq & pollFDSeqMask);
+  uint32_t x = atomicInfo.load();
+  uint32_t xSeq = (x >> pollFDSeq) & pollFDSeqMask;
+  if (seq != 0 && xSeq != mSeq) return;
+  while (((x & pollEventErr) != 0) != b && !atomicInfo.compare_exchange_weak(x, x ^ pollEventErr)) {
+    xSeq = (x >> pollFDSeq) & pollFDSeqMask;
+    if (seq != 0 && xSeq != mSeq) return;
+  }
+}
+#else
 // netpoll.go:161  Set or clear pollEventErr, leaving the other bits.
 void pollDesc::setEventErr(bool b) {
   uint32_t x = atomicInfo.load();  // netpoll.go:162
@@ -53,6 +73,7 @@ void pollDesc::setEventErr(bool b) {
          !atomicInfo.compare_exchange_weak(x, x ^ pollEventErr)) {  // netpoll.go:163-165
   }
 }
+#endif
 
 // netpoll.go:187  Called by the net layer before its first descriptor.
 void poll_runtime_pollServerInit() { netpollGenericInit(); }  // netpoll.go:188
@@ -92,17 +113,24 @@ pollDesc* poll_runtime_pollOpen(uintptr_t fd, int32_t* errno_) {
   if (rg != 0 && rg != pdReady)
     throw_("runtime: blocked read on free polldesc");  // netpoll.go:224-226
   pd->fd = fd;                                         // netpoll.go:227
-  pd->closing = false;                                 // netpoll.go:228
-  pd->setEventErr(false);                              // netpoll.go:229
-  pd->rseq++;                                          // netpoll.go:230  stale read timers now miss
-  pd->rg.store(0);                                     // netpoll.go:231
-  pd->rd = 0;                                          // netpoll.go:232
-  pd->wseq++;                                          // netpoll.go:233
-  pd->wg.store(0);                                     // netpoll.go:234
-  pd->wd = 0;                                          // netpoll.go:235
-  pd->self = pd;                                       // netpoll.go:236
-  pd->publishInfo();                                   // netpoll.go:237
-  unlock(&pd->lock);                                   // netpoll.go:238
+#if NETPOLL_GO >= 121
+  // go1.21 netpoll.go, poll_runtime_pollOpen: 0 means "any" to setEventErr.
+  if (pd->fdseq.load() == 0) pd->fdseq.store(1);
+  pd->closing = false;
+  pd->setEventErr(false, 0);
+#else
+  pd->closing = false;                                  // netpoll.go:228
+  pd->setEventErr(false);                               // netpoll.go:229
+#endif
+  pd->rseq++;         // netpoll.go:230  stale read timers now miss
+  pd->rg.store(0);    // netpoll.go:231
+  pd->rd = 0;         // netpoll.go:232
+  pd->wseq++;         // netpoll.go:233
+  pd->wg.store(0);    // netpoll.go:234
+  pd->wd = 0;         // netpoll.go:235
+  pd->self = pd;      // netpoll.go:236
+  pd->publishInfo();  // netpoll.go:237
+  unlock(&pd->lock);  // netpoll.go:238
 
 #ifdef __SANITIZE_THREAD__
   // The kernel orders this epoll_ctl before any epoll_wait that reports fd;
@@ -135,6 +163,16 @@ void poll_runtime_pollClose(pollDesc* pd) {
 
 // netpoll.go:265
 void pollCache::free(pollDesc* pd) {
+#if NETPOLL_GO >= 121
+  // go1.21 netpoll.go, pollCache.free (golang/go#59545): a new fdseq, so
+  // that an event netpoll already holds for this descriptor, or one still
+  // in the kernel's ready list, no longer matches when pd is reused.
+  runtime::lock(&pd->lock);
+  uintptr_t seq = (pd->fdseq.load() + 1) & ((uintptr_t{1} << tagBits) - 1);
+  pd->fdseq.store(seq);
+  pd->publishInfo();
+  runtime::unlock(&pd->lock);
+#endif
   runtime::lock(&lock);    // netpoll.go:266
   pd->link = first;        // netpoll.go:267
   first = pd;              // netpoll.go:268
@@ -239,12 +277,23 @@ void poll_runtime_pollSetDeadline(pollDesc* pd, int64_t d, int32_t mode) {
   }
   // A deadline in the past unblocks pending I/O now;
   // publishInfo above already stops new waits.
-  g *rg = nullptr, *wg = nullptr;                       // netpoll.go:391
+  g *rg = nullptr, *wg = nullptr;  // netpoll.go:391
+#if NETPOLL_GO >= 122
+  // go1.22 netpoll.go, poll_runtime_pollSetDeadline: count the waiters
+  // woken, and give the count to netpollAdjustWaiters below.
+  int32_t delta = 0;
+  if (pd->rd < 0) rg = netpollunblock(pd, 'r', false, &delta);
+  if (pd->wd < 0) wg = netpollunblock(pd, 'w', false, &delta);
+#else
   if (pd->rd < 0) rg = netpollunblock(pd, 'r', false);  // netpoll.go:392-394
   if (pd->wd < 0) wg = netpollunblock(pd, 'w', false);  // netpoll.go:395-397
-  unlock(&pd->lock);                                    // netpoll.go:398
-  if (rg) netpollgoready(rg);                           // netpoll.go:399-401
-  if (wg) netpollgoready(wg);                           // netpoll.go:402-404
+#endif
+  unlock(&pd->lock);           // netpoll.go:398
+  if (rg) netpollgoready(rg);  // netpoll.go:399-401
+  if (wg) netpollgoready(wg);  // netpoll.go:402-404
+#if NETPOLL_GO >= 122
+  netpollAdjustWaiters(delta);
+#endif
 }
 
 // netpoll.go:408  The descriptor is being closed: wake both waiters, who
@@ -257,11 +306,17 @@ void poll_runtime_pollUnblock(pollDesc* pd) {
   pd->wseq++;                                                       // netpoll.go:415
   g *rg = nullptr, *wg = nullptr;                                   // netpoll.go:416
   pd->publishInfo();                                                // netpoll.go:417
-  rg = netpollunblock(pd, 'r', false);                              // netpoll.go:418
-  wg = netpollunblock(pd, 'w', false);                              // netpoll.go:419
-  if (pd->rt.f != nullptr) {                                        // netpoll.go:420
-    deltimer(&pd->rt);                                              // netpoll.go:421
-    pd->rt.f = nullptr;                                             // netpoll.go:422
+#if NETPOLL_GO >= 122
+  int32_t delta = 0;  // go1.22 netpoll.go, poll_runtime_pollUnblock
+  rg = netpollunblock(pd, 'r', false, &delta);
+  wg = netpollunblock(pd, 'w', false, &delta);
+#else
+  rg = netpollunblock(pd, 'r', false);                  // netpoll.go:418
+  wg = netpollunblock(pd, 'w', false);                  // netpoll.go:419
+#endif
+  if (pd->rt.f != nullptr) {  // netpoll.go:420
+    deltimer(&pd->rt);        // netpoll.go:421
+    pd->rt.f = nullptr;       // netpoll.go:422
   }
   if (pd->wt.f != nullptr) {  // netpoll.go:424
     deltimer(&pd->wt);        // netpoll.go:425
@@ -270,11 +325,27 @@ void poll_runtime_pollUnblock(pollDesc* pd) {
   unlock(&pd->lock);           // netpoll.go:428
   if (rg) netpollgoready(rg);  // netpoll.go:429-431
   if (wg) netpollgoready(wg);  // netpoll.go:432-434
+#if NETPOLL_GO >= 122
+  netpollAdjustWaiters(delta);
+#endif
 }
 
 // netpoll.go:446  Called by netpoll for a descriptor epoll reported: set
 // the semaphores of mode ('r', 'w' or 'r'+'w') to pdReady and collect the
 // goroutines that were parked on them.
+#if NETPOLL_GO >= 122
+// go1.22 netpoll.go, netpollready (CL 511455): as below, and returns the
+// change in waiters, one less for each goroutine it readies.
+int32_t netpollready(gList* toRun, pollDesc* pd, int32_t mode) {
+  int32_t delta = 0;
+  g *rg = nullptr, *wg = nullptr;
+  if (mode == 'r' || mode == 'r' + 'w') rg = netpollunblock(pd, 'r', true, &delta);
+  if (mode == 'w' || mode == 'r' + 'w') wg = netpollunblock(pd, 'w', true, &delta);
+  if (rg) toRun->push(rg);
+  if (wg) toRun->push(wg);
+  return delta;
+}
+#else
 void netpollready(gList* toRun, pollDesc* pd, int32_t mode) {
   g *rg = nullptr, *wg = nullptr;                                            // netpoll.go:447
   if (mode == 'r' || mode == 'r' + 'w') rg = netpollunblock(pd, 'r', true);  // netpoll.go:448-450
@@ -282,6 +353,7 @@ void netpollready(gList* toRun, pollDesc* pd, int32_t mode) {
   if (rg) toRun->push(rg);                                                   // netpoll.go:454-456
   if (wg) toRun->push(wg);                                                   // netpoll.go:457-459
 }
+#endif
 
 // netpoll.go:462  Why a wait in mode cannot proceed, from the lock-free
 // summary.  An event error is reported to readers only: a writer will get
@@ -328,9 +400,22 @@ bool netpollblockcommit(g* gp, void* gpp) {
 // itself (through netpollready and injectglist) is never subtracted, so the
 // count only grows (golang/go#33624, still open in 1.19).  Kept.
 void netpollgoready(g* gp) {
+#if NETPOLL_GO >= 122
+  // go1.22 netpoll.go, netpollgoready: no decrement here; every path that
+  // wakes a waiter counts it and calls netpollAdjustWaiters.
+#else
   netpollWaiters.fetch_sub(1);  // netpoll.go:491
-  goready(gp);                  // netpoll.go:492
+#endif
+  goready(gp);  // netpoll.go:492
 }
+
+#if NETPOLL_GO >= 122
+// go1.22 netpoll.go, netpollAdjustWaiters (CL 511455): apply a change
+// counted by netpollunblock.
+void netpollAdjustWaiters(int32_t delta) {
+  if (delta != 0) netpollWaiters.fetch_add(static_cast<uint32_t>(delta));
+}
+#endif
 
 // netpoll.go:499  Park on pd's semaphore for mode until I/O is ready (true)
 // or the wait is cut short by a close or deadline (false).  waitio: wait
@@ -377,7 +462,11 @@ bool netpollblock(pollDesc* pd, int32_t mode, bool waitio) {
 // netpoll.go:536  Move mode's semaphore to pdReady (ioready) or nil, and
 // return the g parked on it, if any.  Without ioready a nil semaphore is
 // left alone: there is no one to wake, and pollWait rechecks the errors.
+#if NETPOLL_GO >= 122
+g* netpollunblock(pollDesc* pd, int32_t mode, bool ioready, int32_t* delta) {
+#else
 g* netpollunblock(pollDesc* pd, int32_t mode, bool ioready) {
+#endif
   std::atomic<uintptr_t>* gpp = &pd->rg;  // netpoll.go:537
   if (mode == 'w') gpp = &pd->wg;         // netpoll.go:538-540
 
@@ -393,7 +482,12 @@ g* netpollunblock(pollDesc* pd, int32_t mode, bool ioready) {
                  old > pdWait    ? "its goroutine is handed back to be readied"
                  : old == pdWait ? "the parking goroutine will not park"
                                  : "nobody waits");
-      if (old == pdWait) old = 0;         // netpoll.go:557-559
+      if (old == pdWait) old = 0;  // netpoll.go:557-559
+#if NETPOLL_GO >= 122
+      // go1.22 netpoll.go, netpollunblock: a waiter woken, one fewer.
+      else if (old != 0 && delta != nullptr)
+        *delta -= 1;
+#endif
       g* gp = reinterpret_cast<g*>(old);  // netpoll.go:560
       return gp;
     }
@@ -417,16 +511,23 @@ void netpolldeadlineimpl(pollDesc* pd, uintptr_t seq, bool read, bool write) {
     return;  // netpoll.go:576
   }
   g* rg = nullptr;  // netpoll.go:578
-  if (read) {       // netpoll.go:579
+#if NETPOLL_GO >= 122
+  int32_t delta = 0;  // go1.22 netpoll.go, netpolldeadlineimpl
+#endif
+  if (read) {  // netpoll.go:579
     if (pd->rd <= 0 || pd->rt.f == nullptr)
       throw_("runtime: inconsistent read deadline");  // netpoll.go:580-582
     if (netpolltrace)
       tracef("netpoll.go", 583, static_cast<intptr_t>(pd->fd),
              "netpolldeadlineimpl fd %lu: the read deadline expired",
              static_cast<unsigned long>(pd->fd));
-    pd->rd = -1;                          // netpoll.go:583
-    pd->publishInfo();                    // netpoll.go:584
+    pd->rd = -1;        // netpoll.go:583
+    pd->publishInfo();  // netpoll.go:584
+#if NETPOLL_GO >= 122
+    rg = netpollunblock(pd, 'r', false, &delta);  // go1.22: counted
+#else
     rg = netpollunblock(pd, 'r', false);  // netpoll.go:585
+#endif
   }
   g* wg = nullptr;                                      // netpoll.go:587
   if (write) {                                          // netpoll.go:588
@@ -436,13 +537,20 @@ void netpolldeadlineimpl(pollDesc* pd, uintptr_t seq, bool read, bool write) {
       tracef("netpoll.go", 592, static_cast<intptr_t>(pd->fd),
              "netpolldeadlineimpl fd %lu: the write deadline expired",
              static_cast<unsigned long>(pd->fd));
-    pd->wd = -1;                          // netpoll.go:592
-    pd->publishInfo();                    // netpoll.go:593
+    pd->wd = -1;        // netpoll.go:592
+    pd->publishInfo();  // netpoll.go:593
+#if NETPOLL_GO >= 122
+    wg = netpollunblock(pd, 'w', false, &delta);  // go1.22: counted
+#else
     wg = netpollunblock(pd, 'w', false);  // netpoll.go:594
+#endif
   }
   unlock(&pd->lock);           // netpoll.go:596
   if (rg) netpollgoready(rg);  // netpoll.go:597-599
   if (wg) netpollgoready(wg);  // netpoll.go:600-602
+#if NETPOLL_GO >= 122
+  netpollAdjustWaiters(delta);
+#endif
 }
 
 // The three timer callbacks; arg is the pollDesc.

@@ -14,9 +14,16 @@
 
 namespace runtime {
 
-int32_t epfd = -1;                         // netpoll_epoll.go:25  epoll descriptor
+int32_t epfd = -1;  // netpoll_epoll.go:25  epoll descriptor
+#if NETPOLL_GO >= 123
+// go1.23 netpoll_epoll.go (golang/go#65443, CL 560615): one eventfd where
+// 1.19 has the two ends of the break pipe.
+uintptr_t netpollEventFd;
+#else
 uintptr_t netpollBreakRd, netpollBreakWr;  // netpoll_epoll.go:27  for netpollBreak
-std::atomic<uint32_t> netpollWakeSig;      // netpoll_epoll.go:29  avoids duplicate breaks
+#endif
+std::atomic<uint32_t> netpollWakeSig;  // netpoll_epoll.go:29  avoids duplicate breaks
+void (*netpollTestHookAfterWait)();    // ours, for StaleEvent.* (netpoll.h)
 
 // netpoll_epoll.go:32  Make the epoll set and the break pipe; once.
 void netpollinit() {
@@ -30,6 +37,28 @@ void netpollinit() {
     }
     closeonexec(epfd);  // netpoll_epoll.go:40
   }
+#if NETPOLL_GO >= 123
+  // go1.23 netpoll_epoll.go, netpollinit: an eventfd, non-blocking and
+  // closed on exec, registered for input as the pipe's read end was.
+  int32_t efd = eventfd2(0, EFD_CLOEXEC_ | EFD_NONBLOCK_);
+  if (efd < 0) {
+    // The errno, as later releases print it (go1.23's text prints the
+    // negation of its unsigned errno, a number near 2^64).
+    print("runtime: eventfd failed with %d\n", -efd);
+    throw_("runtime: eventfd failed");
+  }
+  epollevent ev{};
+  ev.events = EPOLLIN_;
+  epolldata_set(&ev, &netpollEventFd);
+  int32_t errno_ = epollctl(epfd, EPOLL_CTL_ADD_, efd, &ev);
+  if (errno_ != 0) {
+    print("runtime: epollctl failed with %d\n", -errno_);
+    throw_("runtime: epollctl failed");
+  }
+  netpollEventFd = static_cast<uintptr_t>(efd);
+  if (netpolltrace)
+    tracef("go1.23 netpoll_epoll.go", 0, -1, "netpollinit: epfd %d, eventfd %d", epfd, efd);
+#else
   int32_t r, w;
   int32_t errno_ = nonblockingPipe(&r, &w);            // netpoll_epoll.go:42
   if (errno_ != 0) {                                   // netpoll_epoll.go:43
@@ -51,12 +80,17 @@ void netpollinit() {
   netpollBreakWr = static_cast<uintptr_t>(w);  // netpoll_epoll.go:57
   if (netpolltrace)
     tracef("netpoll_epoll.go", 57, -1, "netpollinit: epfd %d, break pipe r=%d w=%d", epfd, r, w);
+#endif
 }
 
 // netpoll_epoll.go:60
 bool netpollIsPollDescriptor(uintptr_t fd) {
+#if NETPOLL_GO >= 123
+  return fd == static_cast<uintptr_t>(epfd) || fd == netpollEventFd;  // go1.23
+#else
   return fd == static_cast<uintptr_t>(epfd) || fd == netpollBreakRd ||
-         fd == netpollBreakWr;  // netpoll_epoll.go:61
+         fd == netpollBreakWr;                   // netpoll_epoll.go:61
+#endif
 }
 
 // netpoll_epoll.go:64  Register fd: readable, writable, peer hang-up,
@@ -64,7 +98,13 @@ bool netpollIsPollDescriptor(uintptr_t fd) {
 int32_t netpollopen(uintptr_t fd, pollDesc* pd) {
   epollevent ev{};                                            // netpoll_epoll.go:65
   ev.events = EPOLLIN_ | EPOLLOUT_ | EPOLLRDHUP_ | EPOLLET_;  // netpoll_epoll.go:66
-  epolldata_set(&ev, pd);                                     // netpoll_epoll.go:67
+#if NETPOLL_GO >= 121
+  // go1.21 netpoll_epoll.go, netpollopen (golang/go#59545): the pointer
+  // and the pollDesc's fdseq, packed, where 1.19 stores the bare pointer.
+  epolldata_set64(&ev, taggedPointerPack(pd, pd->fdseq.load()));
+#else
+  epolldata_set(&ev, pd);                        // netpoll_epoll.go:67
+#endif
   if (netpolltrace)
     tracef("netpoll_epoll.go", 68, static_cast<intptr_t>(fd),
            "netpollopen fd %lu: epollctl ADD, IN|OUT|RDHUP|ET", static_cast<unsigned long>(fd));
@@ -90,10 +130,29 @@ void netpollarm(pollDesc*, int32_t) { throw_("runtime: unused"); }  // netpoll_e
 void netpollBreak() {
   uint32_t expected = 0;
   if (netpollWakeSig.compare_exchange_strong(expected, 1)) {  // netpoll_epoll.go:82
-    for (;;) {                                                // netpoll_epoll.go:83
-      char b = 0;                                             // netpoll_epoll.go:84
-      int32_t n = write(netpollBreakWr, &b, 1);               // netpoll_epoll.go:85
-      if (n == 1) {                                           // netpoll_epoll.go:86
+#if NETPOLL_GO >= 123
+    // go1.23 netpoll_epoll.go, netpollBreak: an 8-byte 1 added to the
+    // eventfd's counter, where 1.19 writes a byte to the pipe.
+    for (;;) {
+      uint64_t one = 1;
+      int32_t n = write(netpollEventFd, &one, sizeof one);
+      if (n == sizeof one) {
+        if (netpolltrace)
+          tracef("go1.23 netpoll_epoll.go", 0, -1,
+                 "netpollBreak: 8 bytes written to the eventfd (fd %lu)",
+                 static_cast<unsigned long>(netpollEventFd));
+        break;
+      }
+      if (n == -EINTR_) continue;
+      if (n == -EAGAIN_) return;
+      print("runtime: netpollBreak write failed with %d\n", -n);
+      throw_("runtime: netpollBreak write failed");
+    }
+#else
+    for (;;) {                                   // netpoll_epoll.go:83
+      char b = 0;                                // netpoll_epoll.go:84
+      int32_t n = write(netpollBreakWr, &b, 1);  // netpoll_epoll.go:85
+      if (n == 1) {                              // netpoll_epoll.go:86
         if (netpolltrace)
           tracef("netpoll_epoll.go", 85, -1,
                  "netpollBreak: 1 byte written to the break pipe (fd %lu)",
@@ -105,6 +164,7 @@ void netpollBreak() {
       print("runtime: netpollBreak write failed with %d\n", -n);  // netpoll_epoll.go:95
       throw_("runtime: netpollBreak write failed");               // netpoll_epoll.go:96
     }
+#endif
   }
 }
 
@@ -160,7 +220,12 @@ const char* modestr(int32_t mode) {
 // netpoll_epoll.go:106  Poll: block forever (delay < 0), not at all
 // (delay == 0), or up to delay ns; return the goroutines that became
 // runnable.
+#if NETPOLL_GO >= 122
+gList netpoll(int64_t delay, int32_t* deltap) {
+  int32_t delta = 0;  // go1.22 netpoll_epoll.go, netpoll: the change in waiters
+#else
 gList netpoll(int64_t delay) {
+#endif
   if (epfd == -1) return gList{};         // netpoll_epoll.go:107-109
   int32_t waitms = netpollWaitms(delay);  // netpoll_epoll.go:110-123
   epollevent events[128];                 // netpoll_epoll.go:124
@@ -189,11 +254,32 @@ retry:                                                   // netpoll_epoll.go:125
     }
     goto retry;  // netpoll_epoll.go:137
   }
+  // Ours: where golang/go#59545's race is, the events in hand and not yet
+  // handled, a test may close a descriptor and reuse its pollDesc.
+  if (netpollTestHookAfterWait != nullptr && n > 0) netpollTestHookAfterWait();
   gList toRun;                       // netpoll_epoll.go:139
   for (int32_t i = 0; i < n; i++) {  // netpoll_epoll.go:140
     epollevent* ev = &events[i];     // netpoll_epoll.go:141
     if (ev->events == 0) continue;   // netpoll_epoll.go:142-144
 
+#if NETPOLL_GO >= 123
+    // go1.23 netpoll_epoll.go, netpoll: the eventfd; a blocking poll reads
+    // its 8-byte counter, which resets it (no EFD_SEMAPHORE).
+    if (epolldata_get(ev) == &netpollEventFd) {
+      if (ev->events != EPOLLIN_) {
+        print("runtime: netpoll: eventfd ready for %u\n", ev->events);
+        throw_("runtime: netpoll: eventfd ready for something unexpected");
+      }
+      if (delay != 0) {
+        uint64_t one;
+        int32_t got = read(static_cast<int32_t>(netpollEventFd), &one, sizeof one);
+        netpollWakeSig.store(0);
+        if (netpolltrace)
+          tracef("go1.23 netpoll_epoll.go", 0, -1, "netpoll: eventfd drained, %d bytes", got);
+      }
+      continue;
+    }
+#else
     if (epolldata_get(ev) == &netpollBreakRd) {                          // netpoll_epoll.go:146
       if (ev->events != EPOLLIN_) {                                      // netpoll_epoll.go:147
         print("runtime: netpoll: break fd ready for %u\n", ev->events);  // netpoll_epoll.go:148
@@ -213,10 +299,27 @@ retry:                                                   // netpoll_epoll.go:125
       }
       continue;  // netpoll_epoll.go:159
     }
+#endif
 
-    int32_t mode = netpollMode(ev->events);                  // netpoll_epoll.go:162-168
-    if (mode != 0) {                                         // netpoll_epoll.go:169
+    int32_t mode = netpollMode(ev->events);  // netpoll_epoll.go:162-168
+    if (mode != 0) {                         // netpoll_epoll.go:169
+#if NETPOLL_GO >= 121
+      // go1.21 netpoll_epoll.go, netpoll (golang/go#59545): unpack the
+      // pointer and its tag; an event whose tag is not the pollDesc's
+      // fdseq now was meant for the descriptor it served before: dropped.
+      taggedPointer tp = epolldata_get64(ev);
+      auto* pd = static_cast<pollDesc*>(taggedPointerPointer(tp));
+      uintptr_t tag = taggedPointerTag(tp);
+      if (pd->fdseq.load() != tag) {
+        if (netpolltrace)
+          tracef("go1.21 netpoll_epoll.go", 0, static_cast<intptr_t>(pd->fd),
+                 "netpoll: a stale event (tag %lu, fdseq now %lu): dropped",
+                 static_cast<unsigned long>(tag), static_cast<unsigned long>(pd->fdseq.load()));
+        continue;
+      }
+#else
       auto* pd = static_cast<pollDesc*>(epolldata_get(ev));  // netpoll_epoll.go:170
+#endif
 #ifdef __SANITIZE_THREAD__
       __tsan_acquire(pd);  // pairs with the release before netpollopen
 #endif
@@ -227,13 +330,24 @@ retry:                                                   // netpoll_epoll.go:125
                static_cast<unsigned long>(pd->fd), evname(ev->events, buf, sizeof buf),
                modestr(mode));
       }
-      // netpoll_epoll.go:171  Only a bare EPOLLERR marks the descriptor as
-      // failed; with IN or HUP beside it, the read will report the error.
-      pd->setEventErr(ev->events == EPOLLERR_);
-      netpollready(&toRun, pd, mode);  // netpoll_epoll.go:172
+#if NETPOLL_GO >= 122
+      pd->setEventErr(ev->events == EPOLLERR_, tag);  // go1.21: only for this descriptor
+      delta += netpollready(&toRun, pd, mode);        // go1.22: count the waiters woken
+#elif NETPOLL_GO >= 121
+      pd->setEventErr(ev->events == EPOLLERR_, tag);         // go1.21: only for this descriptor
+      netpollready(&toRun, pd, mode);
+#else
+    // netpoll_epoll.go:171  Only a bare EPOLLERR marks the descriptor as
+    // failed; with IN or HUP beside it, the read will report the error.
+    pd->setEventErr(ev->events == EPOLLERR_);
+    netpollready(&toRun, pd, mode);  // netpoll_epoll.go:172
+#endif
     }
   }
   if (netpolltrace && toRun.empty()) traceNetpoll(false, 0);
+#if NETPOLL_GO >= 122
+  if (deltap != nullptr) *deltap = delta;  // go1.22: returned beside the list
+#endif
   return toRun;  // netpoll_epoll.go:175
 }
 

@@ -156,6 +156,12 @@ void tracef(const char* gofile, int goline, intptr_t fd, const char* fmt, ...) {
   va_start(ap, fmt);
   std::vsnprintf(text, sizeof text, fmt, ap);
   va_end(ap);
+  // "file.go:line", or a later release's file, which has no line here.
+  char where[64];
+  if (goline > 0)
+    std::snprintf(where, sizeof where, "%s:%d", gofile, goline);
+  else
+    std::snprintf(where, sizeof where, "%s", gofile);
   if (mode == Mode::text) {
     m* mp = getm();
     p* pp = mp ? mp->p_.load() : nullptr;
@@ -164,16 +170,15 @@ void tracef(const char* gofile, int goline, intptr_t fd, const char* fmt, ...) {
     if (mp) std::snprintf(ms_, sizeof ms_, "M%lld", static_cast<long long>(mp->id));
     if (pp) std::snprintf(ps, sizeof ps, "P%d", pp->id);
     if (gp) std::snprintf(gs_, sizeof gs_, "G%lld", static_cast<long long>(gp->goid));
-    print("netpolltrace: %9.1f µs  %-3s %-3s %-4s %s:%d  %s\n", now_us(), ms_, ps, gs_, gofile,
-          goline, text);
+    print("netpolltrace: %9.1f µs  %-3s %-3s %-4s %s  %s\n", now_us(), ms_, ps, gs_, where, text);
     return;
   }
   lock(&tracelock);
   int64_t id = m_id();
   ensure_m(id);
   char args[120];
-  std::snprintf(args, sizeof args, ",\"s\":\"t\",\"args\":{\"go\":\"%s:%d\",\"fd\":%lld}", gofile,
-                goline, static_cast<long long>(fd));
+  std::snprintf(args, sizeof args, ",\"s\":\"t\",\"args\":{\"go\":\"%s\",\"fd\":%lld}", where,
+                static_cast<long long>(fd));
   emit("i", 1, id, text, now_us(), args);
   unlock(&tracelock);
 }

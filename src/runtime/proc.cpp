@@ -468,10 +468,18 @@ top:  // proc.go:2568
   // proc.go:2646  Poll the network, without blocking, before stealing.
   // Skipped when nobody waits on it or an M is blocked in it already.
   if (netpollinited() && netpollWaiters.load() > 0 && sched.lastpoll.load() != 0) {
-    gList list = netpoll(0);  // proc.go:2647  non-blocking
+#if NETPOLL_GO >= 122
+    int32_t delta = 0;  // go1.22 proc.go, findRunnable: netpoll returns (list, delta)
+    gList list = netpoll(0, &delta);
+#else
+    gList list = netpoll(0);      // proc.go:2647  non-blocking
+#endif
     if (!list.empty()) {
-      g* gp = list.pop();                         // proc.go:2648
-      injectglist(&list);                         // proc.go:2649
+      g* gp = list.pop();  // proc.go:2648
+      injectglist(&list);  // proc.go:2649
+#if NETPOLL_GO >= 122
+      netpollAdjustWaiters(delta);  // go1.22 proc.go, findRunnable
+#endif
       casgstatus(gp, Gwaiting, Grunnable);        // proc.go:2650
       if (netpolltrace) traceGoUnpark(gp, true);  // proc.go:2651-2653  traceGoUnpark
       return gp;                                  // proc.go:2654
@@ -552,20 +560,31 @@ top:  // proc.go:2568
       if (delay < 0) delay = 0;                                            // proc.go:2829-2831
     }
     // proc.go:2833-2836 left out: faketime.
+#if NETPOLL_GO >= 122
+    int32_t delta = 0;  // go1.22 proc.go, findRunnable: netpoll returns (list, delta)
+    gList list = netpoll(delay, &delta);
+#else
     gList list = netpoll(delay);  // proc.go:2837  block until new work is available
-    sched.pollUntil.store(0);     // proc.go:2838
-    sched.lastpoll.store(now);    // proc.go:2839
+#endif
+    sched.pollUntil.store(0);   // proc.go:2838
+    sched.lastpoll.store(now);  // proc.go:2839
     // proc.go:2840-2845 left out: faketime.
     lock(&sched.lock);            // proc.go:2846
     pp = pidleget(now, nullptr);  // proc.go:2847
     unlock(&sched.lock);          // proc.go:2848
     if (pp == nullptr) {          // proc.go:2849
       injectglist(&list);         // proc.go:2850
+#if NETPOLL_GO >= 122
+      netpollAdjustWaiters(delta);  // go1.22 proc.go, findRunnable
+#endif
     } else {
-      acquirep(pp);                                 // proc.go:2852
-      if (!list.empty()) {                          // proc.go:2853
-        g* gp = list.pop();                         // proc.go:2854
-        injectglist(&list);                         // proc.go:2855
+      acquirep(pp);          // proc.go:2852
+      if (!list.empty()) {   // proc.go:2853
+        g* gp = list.pop();  // proc.go:2854
+        injectglist(&list);  // proc.go:2855
+#if NETPOLL_GO >= 122
+        netpollAdjustWaiters(delta);  // go1.22 proc.go, findRunnable
+#endif
         casgstatus(gp, Gwaiting, Grunnable);        // proc.go:2856
         if (netpolltrace) traceGoUnpark(gp, true);  // proc.go:2857-2859  traceGoUnpark
         return gp;                                  // proc.go:2860
@@ -595,9 +614,17 @@ bool pollWork() {
   p* pp = getm()->p_.load();             // proc.go:2886
   if (!runqempty(pp)) return true;       // proc.go:2887-2889
   if (netpollinited() && netpollWaiters.load() > 0 && sched.lastpoll.load() != 0) {  // proc.go:2890
-    gList list = netpoll(0);                                                         // proc.go:2891
+#if NETPOLL_GO >= 122
+    int32_t delta = 0;  // go1.22 proc.go, pollWork
+    gList list = netpoll(0, &delta);
+#else
+    gList list = netpoll(0);      // proc.go:2891
+#endif
     if (!list.empty()) {
-      injectglist(&list);                        // proc.go:2892
+      injectglist(&list);  // proc.go:2892
+#if NETPOLL_GO >= 122
+      netpollAdjustWaiters(delta);  // go1.22 proc.go, pollWork
+#endif
       if (netpolltrace) traceNetpoll(false, 0);  // ours: the poll is over
       return true;                               // proc.go:2893
     }
@@ -1319,10 +1346,18 @@ void sysmon() {
     if (netpollinited() && lastpoll != 0 && lastpoll + 10 * 1000 * 1000 < now) {  // proc.go:5216
       sched.lastpoll.compare_exchange_strong(lastpoll,
                                              now);  // proc.go:5217  result unused, as Go's
-      gList list = netpoll(0);                      // proc.go:5218  non-blocking
-      if (!list.empty()) {                          // proc.go:5219
+#if NETPOLL_GO >= 122
+      int32_t delta = 0;  // go1.22 proc.go, sysmon
+      gList list = netpoll(0, &delta);
+#else
+      gList list = netpoll(0);    // proc.go:5218  non-blocking
+#endif
+      if (!list.empty()) {  // proc.go:5219
         // proc.go:5227, :5229 left out: incidlelocked, for checkdead.
-        injectglist(&list);                        // proc.go:5228
+        injectglist(&list);  // proc.go:5228
+#if NETPOLL_GO >= 122
+        netpollAdjustWaiters(delta);  // go1.22 proc.go, sysmon
+#endif
         if (netpolltrace) traceNetpoll(false, 0);  // ours: the poll is over
       }
     }

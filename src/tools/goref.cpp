@@ -158,6 +158,7 @@ void load_cpp(File* f) {
   std::string pending;  // a name whose '{' has not come yet
   int pending_line = 0;
   for (int i = 0; i < static_cast<int>(f->lines.size()); i++) {
+    if (f->later_at(i + 1)) continue;  // as Go 1.19.8's build sees the file
     std::string c = code_of(f->lines[i]);
     std::string name = cpp_func_name(c);
     if (!name.empty() && trim(c).back() != ';') {
@@ -184,6 +185,58 @@ void load_cpp(File* f) {
       }
     }
   }
+  // A later release's version just above a function: the `#if NETPOLL_GO`
+  // block whose `#else` holds the function's 1.19.8 head (or its banner).
+  for (Func& fn : f->funcs) {
+    int l = fn.first - 1;
+    while (l >= 1 && !f->later_at(l) && is_comment_or_blank(f->lines[l - 1], false)) l--;
+    if (l < 1 || !f->later_at(l) || trim(f->lines[l - 1]).rfind("#else", 0) != 0) continue;
+    fn.later_last = l;
+    while (l > 1 && f->later_at(l - 1)) l--;
+    fn.later_first = l;
+  }
+}
+
+// File::later: the release of the `#if NETPOLL_GO >= N` branch each line is
+// in.  `#elif NETPOLL_GO >= M` starts release M's branch, `#else` (or
+// another #elif) 1.19.8's; other #if blocks are only counted, for their
+// #endif.
+void find_later(File* f) {
+  static const std::regex fence(R"(^\s*#\s*(if|elif)\s+NETPOLL_GO\s*>=\s*([0-9]+))");
+  struct Frame {
+    bool ours;
+    int opened, now;  // the release of the #if, and of the branch we are in
+  };
+  std::vector<Frame> stack;
+  f->later.assign(f->lines.size() + 1, 0);
+  for (size_t i = 0; i < f->lines.size(); i++) {
+    std::string t = trim(f->lines[i]);
+    std::smatch m;
+    int here = stack.empty() ? 0 : stack.back().now;
+    if (std::regex_search(f->lines[i], m, fence)) {
+      if (m[1] == "if") stack.push_back(Frame{true, std::stoi(m[2]), std::stoi(m[2])});
+      if (m[1] == "elif" && !stack.empty()) stack.back().now = std::stoi(m[2]);
+      f->later[i + 1] = stack.empty() ? 0 : stack.back().opened;
+      continue;
+    }
+    if (t.rfind("#if", 0) == 0) {
+      stack.push_back(Frame{false, here, here});
+    } else if ((t.rfind("#else", 0) == 0 || t.rfind("#elif", 0) == 0) && !stack.empty() &&
+               stack.back().ours) {  // a branch that is not a later release's
+      f->later[i + 1] = stack.back().opened;
+      stack.back().now = 0;
+      continue;
+    } else if (t.rfind("#endif", 0) == 0 && !stack.empty()) {
+      bool ours = stack.back().ours;
+      int opened = stack.back().opened;
+      stack.pop_back();
+      if (ours) {
+        f->later[i + 1] = opened;
+        continue;
+      }
+    }
+    f->later[i + 1] = here;
+  }
 }
 
 }  // namespace
@@ -205,6 +258,10 @@ std::string gosource(const std::string& goroot, const std::string& gofile) {
   return goroot + "/src/" + (gofile.find('/') == std::string::npos ? "runtime/" : "") + gofile;
 }
 
+int File::later_at(int line) const {
+  return line >= 1 && line < static_cast<int>(later.size()) ? later[line] : 0;
+}
+
 const Func* File::func_at(int line) const {
   for (const Func& fn : funcs)
     if (line >= fn.first && line <= fn.last) return &fn;
@@ -224,6 +281,7 @@ bool load(const std::string& path, File* out) {
   out->lines.clear();
   out->funcs.clear();
   for (std::string l; std::getline(in, l);) out->lines.push_back(l);
+  find_later(out);
   if (ends_with(path, ".go"))
     load_go(out);
   else if (ends_with(path, ".s"))
@@ -283,15 +341,19 @@ std::vector<Ref> scan(const std::vector<File>& ours) {
           r.last = m[6].matched ? std::stoi(m[6]) : r.first;
         }
         r.gofile = gofile;
+        r.later = f.later_at(i + 1);
         r.comment = is_comment_or_blank(l, asm_);
         if (const Func* fn = f.func_at(i + 1)) {
           r.func = fn->name;
           r.in_body = true;
           r.decl = fn->first == i + 1;
         } else if (r.comment) {
-          // A comment belongs to what follows it: a function, a declaration.
+          // A comment belongs to what follows it: a function, a declaration
+          // (past a later release's version of it, which 1.19.8 does not see).
           int j = i + 1;
-          while (j < static_cast<int>(f.lines.size()) && is_comment_or_blank(f.lines[j], asm_)) j++;
+          while (j < static_cast<int>(f.lines.size()) &&
+                 (is_comment_or_blank(f.lines[j], asm_) || f.later_at(j + 1)))
+            j++;
           if (j < static_cast<int>(f.lines.size())) {
             if (const Func* next = f.func_at(j + 1)) {
               r.func = next->first == j + 1 ? next->name : "";
@@ -625,6 +687,13 @@ std::vector<Problem> check(const std::vector<Ref>& refs, const std::string& goro
     }
     const File& go = it->second;
     char why[256];
+    if (r.later) {  // GOROOT holds 1.19.8: a later block names its release instead
+      snprintf(why, sizeof why,
+               "a Go 1.19.8 line cited inside a Go %d.%d block (cite it as `go%d.%d %s`)",
+               r.later / 100, r.later % 100, r.later / 100, r.later % 100, r.gofile.c_str());
+      out.push_back({r, why});
+      continue;
+    }
     if (go.path.empty()) {
       out.push_back({r, "no such file in GOROOT/src"});
       continue;
@@ -984,7 +1053,11 @@ bool view(const Page& page, const std::vector<File>& ours, const std::vector<Ref
                             r.gofile == page.gofile);
     int last_anchor = 0;
     std::vector<std::pair<std::string, int>> before;  // lines before the first anchor
-    for (int l = fn.first; l <= fn.last; l++) {
+    // A later release's version of the head comes first, then ours.
+    std::vector<int> lines;
+    for (int l = fn.later_first; l && l <= fn.later_last; l++) lines.push_back(l);
+    for (int l = fn.first; l <= fn.last; l++) lines.push_back(l);
+    for (int l : lines) {
       int anchor = 0;
       for (const Ref& r : refs)
         if (r.file == file->path && r.line == l && r.gofile == page.gofile &&
@@ -1018,11 +1091,21 @@ bool view(const Page& page, const std::vector<File>& ours, const std::vector<Ref
       out->rows.push_back(Row{gl, 0, "", covered.count(gl) > 0, false});
       continue;
     }
-    bool first = true;
-    for (auto& [file, l] : it->second) {
-      out->rows.push_back(
-          Row{first ? gl : 0, l, file, true, instr[file][l], twins.count({file, l}) > 0});
-      first = false;
+    // The Go line goes beside the first of them 1.19.8 builds: a later
+    // release's version above it is shown, but is not its twin.
+    auto later_of = [&](const std::string& file, int l) {
+      for (auto& [f, fn] : out->ours)
+        if (f->path == file) return f->later_at(l);
+      return 0;
+    };
+    size_t beside = 0;
+    while (beside + 1 < it->second.size() &&
+           later_of(it->second[beside].first, it->second[beside].second))
+      beside++;
+    for (size_t k = 0; k < it->second.size(); k++) {
+      auto& [file, l] = it->second[k];
+      out->rows.push_back(Row{k == beside ? gl : 0, l, file, true, instr[file][l],
+                              twins.count({file, l}) > 0, later_of(file, l)});
     }
   }
   return true;
