@@ -18,16 +18,29 @@ K_R13   equ 0x13131313_4badc0de
 K_R14   equ 0x14141414_5badc0de
 K_R15   equ 0x15151515_6badc0de
 
-section .text
-
-global abi_call:function (abi_call.end - abi_call)
-abi_call:
+; Save and restore the registers a System V callee keeps.
+%macro  push_callee_saved 0
         push    rbx
         push    rbp
         push    r12
         push    r13
         push    r14
         push    r15
+%endmacro
+%macro  pop_callee_saved 0
+        pop     r15
+        pop     r14
+        pop     r13
+        pop     r12
+        pop     rbp
+        pop     rbx
+%endmacro
+
+section .text
+
+global abi_call:function (abi_call.end - abi_call)
+abi_call:
+        push_callee_saved
         mov     rax, [rsp + 64]         ; clobbered: 8th argument, above f and our return address
         push    rax                     ; keep it; 7 pushes also realign rsp to 16
         mov     r11, rdi                ; fn: r11 is scratch in System V
@@ -71,12 +84,50 @@ abi_call:
         or      ecx, 32
 .done:  pop     r9
         mov     [r9], ecx
-        pop     r15
-        pop     r14
-        pop     r13
-        pop     r12
-        pop     rbp
-        pop     rbx
+        pop_callee_saved
+        ret
+.end:
+
+; uint32_t seeded_call(void (*fn)(void *), void *arg, uint64_t seed);
+; Loads every callee-saved register with its constant XOR seed, calls
+; fn(arg), and returns the mask (as abi_call's) of those that came back
+; changed.  Two goroutines with two seeds, each switching away inside fn,
+; tell whether the switch gives each its own registers back or hands one
+; the other's.
+global seeded_call:function (seeded_call.end - seeded_call)
+seeded_call:
+        push_callee_saved
+        push    rdx                     ; the seed, at [rsp]; 7 pushes realign rsp to 16
+        mov     r11, rdi
+        mov     rdi, rsi
+%macro  seed 2
+        mov     %1, %2
+        xor     %1, [rsp]
+%endmacro
+        seed    rbx, K_RBX
+        seed    rbp, K_RBP
+        seed    r12, K_R12
+        seed    r13, K_R13
+        seed    r14, K_R14
+        seed    r15, K_R15
+        call    r11
+        xor     ecx, ecx
+%macro  check 3
+        seed    rdx, %2
+        cmp     %1, rdx
+        je      %%same
+        or      ecx, %3
+%%same:
+%endmacro
+        check   rbx, K_RBX, 1
+        check   rbp, K_RBP, 2
+        check   r12, K_R12, 4
+        check   r13, K_R13, 8
+        check   r14, K_R14, 16
+        check   r15, K_R15, 32
+        mov     eax, ecx
+        pop     rdx
+        pop_callee_saved
         ret
 .end:
 

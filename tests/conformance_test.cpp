@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "testutil.h"
+#include "tools/goref.h"
 
 #ifndef PROJECT_ROOT
 #error "PROJECT_ROOT must be defined by the build"
@@ -214,7 +215,8 @@ std::string show(const std::set<std::string>& s) {
 
 TEST(Conformance, NetpollerSystemCallsMatchGo119sRuntime) {
   std::string go = std::string(PROJECT_ROOT) + "/build/go/echo";
-  if (access(go.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << go << " (Go 1.19 not installed?)";
+  if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 here (apt-get install golang-go)";
+  ASSERT_TRUE(testutil::built(go));
   if (system("command -v strace >/dev/null 2>&1") != 0) GTEST_SKIP() << "strace is not installed";
   Trace theirs = trace(go);
   if (!theirs.ok && theirs.why.rfind("strace cannot", 0) == 0) GTEST_SKIP() << theirs.why;

@@ -38,7 +38,7 @@ const char* const kBreakDrainedAt = "netpoll_epoll.go:156  netpoll: break pipe d
 
 TEST(Demo, TracedRunShowsParkWakeBreakAndTimeout) {
   std::string demo = testutil::build_dir() + "/demo";
-  if (access(demo.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << demo;
+  ASSERT_TRUE(testutil::built(demo));
   int st = -1;
   std::string out = run("NETPOLLTRACE=1 NETPOLL_PROCS=2 timeout 60 " + demo + " 2>&1", &st);
   EXPECT_EQ(st, 0) << out;
@@ -82,7 +82,7 @@ TEST(Demo, EndsWithNetpollWaitersCountingItsNetpollWakeUps) {
 
 TEST(Demo, OneProcRunSucceeds) {
   std::string demo = testutil::build_dir() + "/demo";
-  if (access(demo.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << demo;
+  ASSERT_TRUE(testutil::built(demo));
   int st = -1;
   std::string out = run("NETPOLL_PROCS=1 timeout 60 " + demo + " 2>&1", &st);
   EXPECT_EQ(st, 0) << out;

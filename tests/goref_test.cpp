@@ -163,6 +163,79 @@ TEST(GoRef, CheckCatchesARangeStartingOnALineItDoesNotRebuild) {
   EXPECT_TRUE(right.empty()) << whys(right);
 }
 
+// A citation must name code: a Go comment line, or a range whose last line
+// is a comment or blank, is caught for that reason, not another.
+TEST(GoRef, CheckCatchesACitationOfAGoCommentLine) {
+  if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  const char* body =
+      "// netpoll.go:296\n"
+      "int poll_runtime_pollWait(pollDesc* pd, int mode) {\n"
+      "  int32_t errcode = netpollcheckerr(pd, mode);  // %s\n"
+      "}\n";
+  char text[512];
+  // netpoll.go:301 is the comment "As for now only Solaris, illumos, and AIX ...".
+  std::snprintf(text, sizeof text, body, "netpoll.go:301");
+  auto wrong = check_text("src/runtime/netpoll.cpp", text);
+  ASSERT_EQ(wrong.size(), 1u) << whys(wrong);
+  EXPECT_NE(wrong[0].why.find("cites a blank line or a comment"), std::string::npos)
+      << wrong[0].why;
+  std::snprintf(text, sizeof text, body, "netpoll.go:297");
+  auto right = check_text("src/runtime/netpoll.cpp", text);
+  EXPECT_TRUE(right.empty()) << whys(right);
+}
+
+TEST(GoRef, CheckCatchesARangeEndingOnACommentOrABlankLine) {
+  if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  const char* wait =
+      "// netpoll.go:296\n"
+      "int poll_runtime_pollWait(pollDesc* pd, int mode) {\n"
+      "  int32_t errcode = netpollcheckerr(pd, mode);  // %s\n"
+      "}\n";
+  const char* open =
+      "// netpoll.go:216\n"
+      "pollDesc* poll_runtime_pollOpen(uintptr_t fd, int32_t* errno_) {\n"
+      "  unlock(&pd->lock);  // %s\n"
+      "}\n";
+  char text[512];
+  struct {
+    const char* body;
+    const char* wrong;  // ends on a comment (301) or on a blank line (239)
+    const char* right;
+  } cases[] = {{wait, "netpoll.go:297-301", "netpoll.go:297"},
+               {open, "netpoll.go:238-239", "netpoll.go:238"}};
+  for (auto& c : cases) {
+    std::snprintf(text, sizeof text, c.body, c.wrong);
+    auto wrong = check_text("src/runtime/netpoll.cpp", text);
+    ASSERT_EQ(wrong.size(), 1u) << c.wrong << "\n" << whys(wrong);
+    EXPECT_NE(wrong[0].why.find("cites a blank line or a comment"), std::string::npos)
+        << c.wrong << ": " << wrong[0].why;
+    std::snprintf(text, sizeof text, c.body, c.right);
+    auto right = check_text("src/runtime/netpoll.cpp", text);
+    EXPECT_TRUE(right.empty()) << c.right << "\n" << whys(right);
+  }
+}
+
+// A range may not run on into the next Go function.
+TEST(GoRef, CheckCatchesARangeRunningPastItsGoFunction) {
+  if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  const char* body =
+      "// netpoll.go:479\n"
+      "bool netpollblockcommit(g* gp, void* gpp) {\n"
+      "  return r;  // %s\n"
+      "}\n";
+  char text[512];
+  // netpoll.go:487 is `return r`; 488 closes netpollblockcommit, and 490,
+  // after a blank line, is `func netpollgoready`.
+  std::snprintf(text, sizeof text, body, "netpoll.go:487-490");
+  auto wrong = check_text("src/runtime/netpoll.cpp", text);
+  ASSERT_EQ(wrong.size(), 1u) << whys(wrong);
+  EXPECT_NE(wrong[0].why.find("runs past the end of Go's netpollblockcommit"), std::string::npos)
+      << wrong[0].why;
+  std::snprintf(text, sizeof text, body, "netpoll.go:487");
+  auto right = check_text("src/runtime/netpoll.cpp", text);
+  EXPECT_TRUE(right.empty()) << whys(right);
+}
+
 TEST(GoRef, CheckCatchesAStatementSharingNoNameWithItsLine) {
   if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
   // netpoll.go:491 is `atomic.Xadd(&netpollWaiters, -1)`; 492 is goready.
@@ -197,8 +270,14 @@ TEST(GoRef, CoverageOfTheFilesRebuiltWholeIsComplete) {
       code += lines.first.size();
       hit += lines.second.size();
       std::set<int> h(lines.second.begin(), lines.second.end());
-      for (int l : lines.first)
+      for (int l : lines.first) {
         if (!h.count(l)) missing += " " + fn + ":" + std::to_string(l);
+        // The figure counts statements only: never a comment or a blank line.
+        std::string t = go.lines[l - 1];
+        t.erase(0, t.find_first_not_of(" \t"));
+        EXPECT_TRUE(!t.empty() && t.rfind("//", 0) != 0)
+            << name << ":" << l << " is counted as a statement line: " << t;
+      }
     }
     std::printf("coverage %s: %zu of %zu statement lines in %zu functions have a twin\n", name, hit,
                 code, funcs);

@@ -174,6 +174,27 @@ TEST(Net, WriteDeadlineWakesAWriterParkedOnAFullBuffer) {
   EXPECT_EQ(got.load(), net::ErrDeadlineExceeded);
 }
 
+// netpoll.go:392-404: a deadline set in the past by another goroutine
+// wakes the writer already parked on a full buffer, at once.
+TEST(Net, PastWriteDeadlineSetByAnotherWakesAParkedWriter) {
+  std::atomic<int> got{0};
+  gotest::go([&] {
+    Pair p;
+    fill(p.c);
+    sync_::WaitGroup wg;
+    wg.Add(1);
+    gotest::spawn([&] {
+      char b[4096] = {};
+      got = p.c->Write(b, sizeof b).err;
+      wg.Done();
+    });
+    gotest::until([] { return gotest::parked_on_io() == 1; });
+    p.c->SetWriteDeadline(runtime::nanotime() - 1);
+    wg.Wait();
+  });
+  EXPECT_EQ(got.load(), net::ErrDeadlineExceeded);
+}
+
 TEST(Net, CloseWakesAParkedReaderWithNetClosing) {
   std::atomic<int> got{0};
   gotest::go([&] {

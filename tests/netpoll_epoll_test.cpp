@@ -432,6 +432,23 @@ TEST(NetpollinitDeathTest, EpollCtlFailureThrows) {
       "runtime: epollctl failed with 12\nfatal error: runtime: epollctl failed");
 }
 
+// netpoll_epoll.go:95-96: a break write that fails for any reason but
+// EINTR (retried) or EAGAIN (a wake-up is pending anyway) throws.
+TEST(NetpollDeathTest, BreakWriteFailureOtherThanEintrOrEagainThrows) {
+  EXPECT_EXIT(
+      {
+        rt::netpollGenericInit();
+#if NETPOLL_GO >= 123
+        ::close(static_cast<int>(rt::netpollEventFd));
+#else
+        ::close(static_cast<int>(rt::netpollBreakWr));
+#endif
+        rt::netpollBreak();
+      },
+      testing::ExitedWithCode(2),
+      "netpollBreak write failed with 9\nfatal error: runtime: netpollBreak write failed");
+}
+
 TEST(NetpollDeathTest, EpollWaitFailureOtherThanEintrThrows) {
   EXPECT_EXIT(
       {

@@ -272,6 +272,41 @@ TEST(PollCache, ReusesAFreedPollDescAndBumpsItsSeq) {
   rt::poll_runtime_pollClose(b);
 }
 
+// netpoll.go:265-270 and 617-638: every freed pollDesc goes on the free
+// list, and alloc takes from the list before it carves anything new; a
+// freed one left off the list would never be used again.
+TEST(PollCache, EveryFreedPollDescIsReusedBeforeAnyOther) {
+  rt::netpollGenericInit();
+  constexpr int kN = 6;
+  std::vector<testutil::Pair> p;
+  for (int i = 0; i < kN; i++) p.push_back(testutil::make_pipe(O_NONBLOCK));
+  int32_t err = 0;
+  std::set<rt::pollDesc*> freed, reused;
+  std::vector<rt::pollDesc*> open;
+  for (int i = 0; i < kN; i++) {
+    open.push_back(rt::poll_runtime_pollOpen(static_cast<uintptr_t>(p[i].a.get()), &err));
+    ASSERT_EQ(err, 0);
+  }
+  // Close them in an order unlike the one they came in.
+  for (int i : {3, 0, 5, 1, 4, 2}) {
+    freed.insert(open[i]);
+    rt::poll_runtime_pollUnblock(open[i]);
+    rt::poll_runtime_pollClose(open[i]);
+  }
+  ASSERT_EQ(freed.size(), static_cast<size_t>(kN));
+  open.clear();
+  for (int i = 0; i < kN; i++) {
+    open.push_back(rt::poll_runtime_pollOpen(static_cast<uintptr_t>(p[i].a.get()), &err));
+    ASSERT_EQ(err, 0);
+    reused.insert(open.back());
+  }
+  EXPECT_EQ(reused, freed) << "a freed pollDesc was lost from the free list";
+  for (rt::pollDesc* pd : open) {
+    rt::poll_runtime_pollUnblock(pd);
+    rt::poll_runtime_pollClose(pd);
+  }
+}
+
 TEST(PollOpen, RegularFileFailsWithEPERMAndGivesThePollDescBack) {
   rt::netpollGenericInit();
   char path[] = "/tmp/netpoll-asm-XXXXXX";

@@ -149,6 +149,67 @@ TEST(Proc, ContextSwitchKeepsEachGoroutinesMxcsr) {
   EXPECT_EQ(seen_b, 0x4000u);
 }
 
+// The x87 control word is callee-saved too (its precision and rounding
+// fields): gosave_gogo keeps each goroutine's, as it keeps MXCSR.
+TEST(Proc, ContextSwitchKeepsEachGoroutinesX87ControlWord) {
+  auto cw = [] {
+    uint16_t w;
+    __asm__ volatile("fnstcw %0" : "=m"(w));
+    return w;
+  };
+  auto set_rc = [&](uint16_t rc) {  // bits 10-11: rounding control
+    uint16_t w = static_cast<uint16_t>((cw() & ~0x0c00u) | rc);
+    __asm__ volatile("fldcw %0" : : "m"(w));
+  };
+  unsigned seen_a = 0, seen_b = 0;
+  uint16_t before = cw();
+  gotest::go(
+      [&] {
+        std::atomic<int> step{0};
+        gotest::spawn([&] {
+          set_rc(0x0800);  // round up
+          step = 1;
+          while (step < 2) rt::Gosched();
+          seen_b = cw() & 0x0c00u;
+          step = 3;
+        });
+        set_rc(0x0400);  // round down
+        while (step < 1) rt::Gosched();
+        step = 2;
+        while (step < 3) rt::Gosched();
+        seen_a = cw() & 0x0c00u;
+        set_rc(before & 0x0c00u);
+      },
+      1);
+  EXPECT_EQ(seen_a, 0x0400u);
+  EXPECT_EQ(seen_b, 0x0800u);
+}
+
+extern "C" uint32_t seeded_call(void (*fn)(void*), void* arg, uint64_t seed);
+
+// The general registers System V keeps across a call (rbx, rbp, r12-r15):
+// gosave_gogo saves the leaving goroutine's and restores the arriving
+// one's.  Two goroutines on one P each fill them with values of their own
+// (tests/abi_check.asm) and switch away to the other; each must get its own
+// back, not the other's.
+TEST(Proc, ContextSwitchGivesEachGoroutineItsOwnCalleeSavedRegisters) {
+  uint32_t mask_a = 0, mask_b = 0;
+  gotest::go(
+      [&] {
+        sync_::WaitGroup done;
+        done.Add(1);
+        gotest::spawn([&] {
+          mask_b = seeded_call([](void*) { rt::Gosched(); }, nullptr, 0x00ff00ff00ff00ffull);
+          done.Done();
+        });
+        mask_a = seeded_call([](void*) { rt::Gosched(); }, nullptr, 0x7700770077007700ull);
+        done.Wait();
+      },
+      1);
+  EXPECT_EQ(mask_a, 0u) << "bits: 1 rbx, 2 rbp, 4 r12, 8 r13, 16 r14, 32 r15";
+  EXPECT_EQ(mask_b, 0u) << "bits: 1 rbx, 2 rbp, 4 r12, 8 r13, 16 r14, 32 r15";
+}
+
 namespace {
 __attribute__((noinline)) float sum_aligned() {
   // At -O0, __m128 locals live on the stack and are moved with movaps,
@@ -235,21 +296,65 @@ TEST(Proc, FortyThousandLifetimesOfOneGoroutineSlot) {
   EXPECT_EQ(n, 40000);
 }
 
+// --- proc.go:2646-2659: findRunnable's non-blocking poll ---
+
+namespace {
+std::atomic<int> g_blocking_deliveries;
+// After an epoll_wait that returned events: was it the one M blocked in
+// netpoll (sched.lastpoll 0, proc.go:2816) or a poll that does not block
+// (findRunnable's netpoll(0) at proc.go:2647 and sysmon's leave lastpoll
+// set)?
+void count_blocking() {
+  if (rt::sched.lastpoll.load() == 0) g_blocking_deliveries++;
+}
+}  // namespace
+
+// A goroutine made ready by I/O while its P has nothing else queued is
+// found by findRunnable's netpoll(0), by the M that keeps its P, before it
+// would steal or drop the P and block in netpoll.  Without that poll the
+// same goroutine still runs, but only after its M gave up the P and blocked
+// in epoll_wait: the event is delivered by a blocking poll.
+TEST(Proc, FindRunnableFindsIoReadyGoroutinesWithoutBlocking) {
+  rt::netpollGenericInit();
+  auto a = testutil::make_pipe(O_NONBLOCK);
+  int32_t err = 0;
+  rt::pollDesc* pd = rt::poll_runtime_pollOpen(static_cast<uintptr_t>(a.a.get()), &err);
+  ASSERT_EQ(err, 0);
+  int rounds = 0;
+  g_blocking_deliveries = 0;
+  rt::netpollTestHookAfterWait = count_blocking;
+  gotest::go(
+      [&] {
+        for (int i = 0; i < 20; i++) {
+          sync_::WaitGroup got;
+          got.Add(1);
+          gotest::spawn([&] {
+            char c;
+            EXPECT_EQ(rt::poll_runtime_pollReset(pd, 'r'), rt::pollNoError);
+            while (::read(a.a.get(), &c, 1) < 0)
+              EXPECT_EQ(rt::poll_runtime_pollWait(pd, 'r'), rt::pollNoError);
+            got.Done();
+          });
+          gotest::until([] { return gotest::parked_on_io() == 1; });
+          ASSERT_EQ(::write(a.b.get(), "x", 1), 1);
+          // Main parks (not a Gosched: that would keep it queued), so the
+          // P's queues are empty when its M looks for work.
+          got.Wait();
+          rounds++;
+        }
+      },
+      1);
+  rt::netpollTestHookAfterWait = nullptr;
+  rt::poll_runtime_pollUnblock(pd);
+  rt::poll_runtime_pollClose(pd);
+  EXPECT_EQ(rounds, 20);
+  EXPECT_EQ(g_blocking_deliveries.load(), 0)
+      << "readiness reached the scheduler through a blocking epoll_wait";
+}
+
 // --- proc.go:3078 wakeNetPoller ---
 
-class WakeNetPoller : public testing::Test {
- protected:
-  void SetUp() override {
-    rt::netpollGenericInit();
-    testutil::drain_breaks();
-    saved_lastpoll = rt::sched.lastpoll.load();
-  }
-  void TearDown() override {
-    rt::sched.lastpoll.store(saved_lastpoll);
-    rt::sched.pollUntil.store(0);
-  }
-  int64_t saved_lastpoll;
-};
+using WakeNetPoller = testutil::PollerStateTest;
 
 TEST_F(WakeNetPoller, EarlierTimerBreaksTheBlockedPoller) {
   std::atomic<int> tid{0};

@@ -532,6 +532,20 @@ TEST(Nanotime1, LiesBetweenTwoReadingsOfClockMonotonic) {
   EXPECT_LE(t, b.tv_sec * 1000000000LL + b.tv_nsec);
 }
 
+// usleep (sys_linux_amd64.s:125-140) splits usec into the seconds and
+// nanoseconds of a timespec; nanosleep sleeps at least that long, so the
+// monotonic clock moves at least that far.  1.5 s tests both halves.
+TEST(Usleep, SleepsAtLeastTheSecondsAndMicrosecondsAsked) {
+  for (uint32_t usec : {20000u, 1500000u}) {
+    timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    rt::usleep(usec);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    int64_t slept = (b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec);
+    EXPECT_GE(slept, int64_t{usec} * 1000) << "usleep(" << usec << ")";
+  }
+}
+
 TEST(SysMmap, ReturnsWritableMemoryAndNoError) {
   rt::mmapResult r =
       rt::sysMmap(nullptr, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -111,6 +111,14 @@ inline std::string build_dir() {
   return dir.substr(0, dir.rfind('/'));               // .../build
 }
 
+// A program `make test` builds before it runs the suite.  Its absence is a
+// failure, never a skip: a skip says the machine cannot have a tool, not
+// that the build went in another order.
+inline testing::AssertionResult built(const std::string& path) {
+  if (::access(path.c_str(), X_OK) == 0) return testing::AssertionSuccess();
+  return testing::AssertionFailure() << path << " is not built; `make test` builds it first";
+}
+
 // Raise the soft descriptor limit towards want (never past the hard
 // limit), for tests with many connections: CI may start us at 1024.
 inline void raise_nofile(rlim_t want) {
@@ -170,6 +178,26 @@ inline void drain_breaks() {
 #endif
   runtime::netpollWakeSig.store(0);
 }
+
+// For tests that play the poller's part by hand (sched.lastpoll 0: an M is
+// blocked in netpoll, until sched.pollUntil): no break pending before, and
+// the scheduler's fields as they were after.
+class PollerStateTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    runtime::netpollGenericInit();
+    drain_breaks();
+    saved_lastpoll_ = runtime::sched.lastpoll.load();
+  }
+  void TearDown() override {
+    drain_breaks();
+    runtime::sched.lastpoll.store(saved_lastpoll_);
+    runtime::sched.pollUntil.store(0);
+  }
+
+ private:
+  int64_t saved_lastpoll_ = 0;
+};
 
 // Set ev's datum for pd as netpollopen does: the bare pointer, or (from
 // NETPOLL_GO=1.21) the pointer tagged with pd's fdseq.

@@ -2,8 +2,13 @@
 // time_nofake.go: the clock and the runtime's write.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <numeric>
+#include <random>
 #include <string>
+#include <vector>
 
+#include "gotest.h"
 #include "runtime/runtime.h"
 #include "testutil.h"
 
@@ -70,4 +75,89 @@ TEST(TimeNofake, NanotimeIsTheMonotonicClock) {
   int64_t after = ts.tv_sec * 1000000000LL + ts.tv_nsec;
   EXPECT_LE(before, ours);
   EXPECT_LE(ours, after);
+}
+
+// --- the 4-ary heap (time.go:1067-1133) through addtimer and runtimer ---
+
+namespace {
+struct Fired {
+  std::vector<int64_t>* order;
+  int64_t when;
+};
+void record(void* arg, uintptr_t) {
+  auto* f = static_cast<Fired*>(arg);
+  f->order->push_back(f->when);
+}
+}  // namespace
+
+// Two hundred timers, added in a shuffled order and all due, run in the
+// order of their deadlines: runtimer always takes the heap's top, so any
+// slip in siftupTimer or siftdownTimer shows as a timer out of turn.
+TEST(Timers, TwoHundredShuffledTimersRunInDeadlineOrder) {
+  constexpr int kTimers = 200;
+  std::vector<int64_t> order;
+  std::vector<int64_t> whens;
+  gotest::go(
+      [&] {
+        int64_t base = rt::nanotime() - 1000000;  // a millisecond ago: all due at once
+        std::vector<int> k(kTimers);
+        std::iota(k.begin(), k.end(), 0);
+        std::shuffle(k.begin(), k.end(), std::mt19937(15));
+        std::vector<rt::timer> ts(kTimers);
+        std::vector<Fired> args(kTimers);
+        for (int i = 0; i < kTimers; i++) {
+          args[i] = {&order, base + 1000 * k[i]};
+          whens.push_back(args[i].when);
+          ts[i].when = args[i].when;
+          ts[i].f = record;
+          ts[i].arg = &args[i];
+          rt::addtimer(&ts[i]);
+        }
+        gotest::until([&] { return order.size() == kTimers; });
+      },
+      1);
+  std::sort(whens.begin(), whens.end());
+  ASSERT_EQ(order.size(), whens.size());
+  EXPECT_EQ(order, whens) << "the timers ran out of deadline order";
+}
+
+// --- time.go:540-542: modtimer moving a timer earlier ---
+
+class ModtimerEarlier : public testutil::PollerStateTest {
+ protected:
+  void TearDown() override {
+    rt::deltimer(&t);
+    rt::p* pp = rt::allp[0];
+    rt::lock(&pp->timersLock);
+    rt::clearDeletedTimers(pp);
+    rt::unlock(&pp->timersLock);
+    PollerStateTest::TearDown();
+  }
+  // A timer an hour away, and an M blocked in netpoll until then, as
+  // findRunnable leaves it (lastpoll 0, pollUntil the timer's when).
+  void PollerAsleepUntilTheTimer() {
+    hour = rt::nanotime() + 3600 * int64_t{1000000000};
+    rt::sched.lastpoll.store(0);
+    rt::sched.pollUntil.store(hour);
+    t.when = hour;
+    t.f = [](void*, uintptr_t) {};
+    rt::addtimer(&t);  // due when the poller wakes anyway: no break
+    ASSERT_EQ(testutil::pending_breaks(), 0);
+  }
+  rt::timer t;
+  int64_t hour = 0;
+};
+
+// The poller would sleep past the timer's new time: modtimer must break it
+// out, so that the timer runs now and not in an hour.
+TEST_F(ModtimerEarlier, BreaksAPollerSleepingPastTheNewTime) {
+  PollerAsleepUntilTheTimer();
+  rt::modtimer(&t, rt::nanotime() + 1000000, 0, t.f, nullptr, 0);
+  EXPECT_EQ(testutil::pending_breaks(), 1) << "the poller sleeps on to the old time";
+}
+
+TEST_F(ModtimerEarlier, MovingItLaterLeavesThePollerAsleep) {
+  PollerAsleepUntilTheTimer();
+  rt::modtimer(&t, hour + 1000000000, 0, t.f, nullptr, 0);
+  EXPECT_EQ(testutil::pending_breaks(), 0) << "a later timer needs no break";
 }

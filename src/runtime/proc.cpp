@@ -213,8 +213,6 @@ uint32_t fastrand() {
 
 // proc.go:843  Make gp, parked, runnable: into this P's runnext (next) or
 // the back of its run queue, and wake an M to run it if any P is idle.
-// A thread outside the scheduler has no P: its gs go to the global queue
-// (Go has no such threads; a cgo callback borrows an M first).
 void ready(g* gp, bool next) {
   if (netpolltrace) traceGoUnpark(gp, false);                // proc.go:844-846  traceGoUnpark
   uint32_t status = gp->atomicstatus.load();                 // proc.go:848
@@ -222,15 +220,21 @@ void ready(g* gp, bool next) {
   casgstatus(gp, Gwaiting, Grunnable);                       // proc.go:859
   m* mp = getm();
   p* pp = mp != nullptr ? mp->p_.load() : nullptr;
-  if (pp != nullptr) {
-    runqput(pp, gp, next);  // proc.go:860
-  } else {
+  if (pp == nullptr) {
+    // Not in Go, which has no thread outside the scheduler (a cgo callback
+    // borrows an M first): ours, a test's thread, has no P.  Its g goes to
+    // the global queue, and an M is started for an idle P as injectglist
+    // does for a caller with no P (its startIdle), not by wakep: wakep
+    // leaves the g to a spinning M, and one that has looked at the global
+    // queue and is about to stop spinning would never see it.
     lock(&sched.lock);
     globrunqput(gp);
     unlock(&sched.lock);
-    if (!mainStarted) return;  // no run under way: nobody to wake
+    if (mainStarted && sched.npidle.load() != 0) startm(nullptr, false);
+    return;
   }
-  wakep();  // proc.go:861
+  runqput(pp, gp, next);  // proc.go:860
+  wakep();                // proc.go:861
 }
 
 namespace {
