@@ -36,6 +36,39 @@ K_R15   equ 0x15151515_6badc0de
         pop     rbx
 %endmacro
 
+; reg = K ^ seed, the seed a qword in memory.
+%macro  seed 3
+        mov     %1, %2
+        xor     %1, %3
+%endmacro
+; ecx |= bit unless reg == K ^ seed.
+%macro  check 4
+        seed    rdx, %2, %4
+        cmp     %1, rdx
+        je      %%same
+        or      ecx, %3
+%%same:
+%endmacro
+; Every callee-saved register from its constant and the seed at mem; and
+; the mask of those that differ from it.
+%macro  seed_all 1
+        seed    rbx, K_RBX, %1
+        seed    rbp, K_RBP, %1
+        seed    r12, K_R12, %1
+        seed    r13, K_R13, %1
+        seed    r14, K_R14, %1
+        seed    r15, K_R15, %1
+%endmacro
+%macro  check_all 1
+        xor     ecx, ecx
+        check   rbx, K_RBX, 1, %1
+        check   rbp, K_RBP, 2, %1
+        check   r12, K_R12, 4, %1
+        check   r13, K_R13, 8, %1
+        check   r14, K_R14, 16, %1
+        check   r15, K_R15, 32, %1
+%endmacro
+
 section .text
 
 global abi_call:function (abi_call.end - abi_call)
@@ -88,47 +121,47 @@ abi_call:
         ret
 .end:
 
-; uint32_t seeded_call(void (*fn)(void *), void *arg, uint64_t seed);
-; Loads every callee-saved register with its constant XOR seed, calls
-; fn(arg), and returns the mask (as abi_call's) of those that came back
-; changed.  Two goroutines with two seeds, each switching away inside fn,
-; tell whether the switch gives each its own registers back or hands one
-; the other's.
-global seeded_call:function (seeded_call.end - seeded_call)
-seeded_call:
+; void seeded_switch(gobuf *save, gobuf *to, uint64_t seed, uint32_t *mask);
+; gosave_gogo(save, to) itself, with every callee-saved register holding
+; its constant XOR seed; when something switches back to save, *mask gets
+; those that came back changed.  No compiled frame lies between the seeds
+; and the switch, so none can save and restore a register the switch lost.
+extern gosave_gogo
+global seeded_switch:function (seeded_switch.end - seeded_switch)
+seeded_switch:
         push_callee_saved
-        push    rdx                     ; the seed, at [rsp]; 7 pushes realign rsp to 16
-        mov     r11, rdi
-        mov     rdi, rsi
-%macro  seed 2
-        mov     %1, %2
-        xor     %1, [rsp]
-%endmacro
-        seed    rbx, K_RBX
-        seed    rbp, K_RBP
-        seed    r12, K_R12
-        seed    r13, K_R13
-        seed    r14, K_R14
-        seed    r15, K_R15
-        call    r11
-        xor     ecx, ecx
-%macro  check 3
-        seed    rdx, %2
-        cmp     %1, rdx
-        je      %%same
-        or      ecx, %3
-%%same:
-%endmacro
-        check   rbx, K_RBX, 1
-        check   rbp, K_RBP, 2
-        check   r12, K_R12, 4
-        check   r13, K_R13, 8
-        check   r14, K_R14, 16
-        check   r15, K_R15, 32
-        mov     eax, ecx
-        pop     rdx
+        push    rcx                     ; mask, at [rsp + 16]
+        push    rdx                     ; seed, at [rsp + 8]
+        sub     rsp, 8                  ; 16-aligned for the call
+        seed_all [rsp + 8]
+        call    gosave_gogo             ; rdi, rsi: save, to, as given
+        check_all [rsp + 8]
+        mov     rdx, [rsp + 16]
+        mov     [rdx], ecx
+        add     rsp, 24
         pop_callee_saved
         ret
+.end:
+
+; The first code of the other side of a seeded_switch test, entered by
+; gosave_gogo's ret from a frame the test built.  seeded_other_ctx points
+; to a struct { gobuf *self, *back; uint32_t *mask; uint64_t seed; } (a
+; global, not a register in that frame: a register the switch lost would
+; crash the test instead of failing it).  It switches back with its own
+; seed, and once resumed and checked, back for good.
+global seeded_other:function (seeded_other.end - seeded_other)
+seeded_other:
+        sub     rsp, 8                  ; entered by ret, as if called: realign
+        mov     rbx, [rel seeded_other_ctx]
+        mov     rdi, [rbx]
+        mov     rsi, [rbx + 8]
+        mov     rdx, [rbx + 24]
+        mov     rcx, [rbx + 16]
+        call    seeded_switch           ; keeps rbx
+        mov     rdi, [rbx]
+        mov     rsi, [rbx + 8]
+        call    gosave_gogo             ; never comes back
+        ud2
 .end:
 
 ; int64_t poison_call(const void *fn, uint64_t a, uint64_t b, uint64_t c,
@@ -182,3 +215,8 @@ poison_call:
 .end:
 
 section .note.GNU-stack noalloc noexec nowrite progbits
+
+section .bss
+global seeded_other_ctx:data 8
+seeded_other_ctx:
+        resq    1

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -185,29 +186,47 @@ TEST(Proc, ContextSwitchKeepsEachGoroutinesX87ControlWord) {
   EXPECT_EQ(seen_b, 0x0800u);
 }
 
-extern "C" uint32_t seeded_call(void (*fn)(void*), void* arg, uint64_t seed);
+extern "C" void seeded_switch(rt::gobuf* save, rt::gobuf* to, uint64_t seed, uint32_t* mask);
+extern "C" void seeded_other();
+extern "C" void* seeded_other_ctx;  // seeded_other's argument (tests/abi_check.asm)
 
-// The general registers System V keeps across a call (rbx, rbp, r12-r15):
-// gosave_gogo saves the leaving goroutine's and restores the arriving
-// one's.  Two goroutines on one P each fill them with values of their own
-// (tests/abi_check.asm) and switch away to the other; each must get its own
-// back, not the other's.
-TEST(Proc, ContextSwitchGivesEachGoroutineItsOwnCalleeSavedRegisters) {
-  uint32_t mask_a = 0, mask_b = 0;
-  gotest::go(
-      [&] {
-        sync_::WaitGroup done;
-        done.Add(1);
-        gotest::spawn([&] {
-          mask_b = seeded_call([](void*) { rt::Gosched(); }, nullptr, 0x00ff00ff00ff00ffull);
-          done.Done();
-        });
-        mask_a = seeded_call([](void*) { rt::Gosched(); }, nullptr, 0x7700770077007700ull);
-        done.Wait();
-      },
-      1);
-  EXPECT_EQ(mask_a, 0u) << "bits: 1 rbx, 2 rbp, 4 r12, 8 r13, 16 r14, 32 r15";
-  EXPECT_EQ(mask_b, 0u) << "bits: 1 rbx, 2 rbp, 4 r12, 8 r13, 16 r14, 32 r15";
+// gosave_gogo itself, called straight from assembly that holds seeded
+// values in every callee-saved register (tests/abi_check.asm), with no
+// compiled frame in between: one of those saves and restores a register
+// on its own, and could hide a switch that hands over the other side's.
+// Main switches to a hand-built context, which switches back; then once
+// more each way.
+TEST(Proc, GosaveGogoGivesEachSideItsOwnCalleeSavedRegisters) {
+  struct Other {
+    rt::gobuf* self;
+    rt::gobuf* back;
+    uint32_t* mask;
+    uint64_t seed;
+  };
+  rt::gobuf mainbuf{}, otherbuf{};
+  uint32_t mask_main1 = ~0u, mask_main2 = ~0u, mask_other = ~0u;
+  Other ctx{&otherbuf, &mainbuf, &mask_other, 0x00ff00ff00ff00ffull};
+  std::vector<uint64_t> stack(8192);
+  uintptr_t sp = (reinterpret_cast<uintptr_t>(stack.data() + stack.size()) - 256) & ~uintptr_t{15};
+  sp -= 8;  // ret leaves rsp at sp + 64, 8 past a 16-byte boundary, as a call does
+  auto* f = reinterpret_cast<uint64_t*>(sp);
+  uint32_t csr = _mm_getcsr();
+  uint16_t cw;
+  __asm__ volatile("fnstcw %0" : "=m"(cw));
+  std::memcpy(reinterpret_cast<char*>(f), &csr, 4);  // what gosave_gogo pops, in order
+  std::memcpy(reinterpret_cast<char*>(f) + 4, &cw, 2);
+  f[1] = f[2] = f[3] = f[4] = 0;                     // r15, r14, r13, r12
+  f[5] = 0;                                          // rbx
+  f[6] = 0;                                          // rbp
+  f[7] = reinterpret_cast<uint64_t>(&seeded_other);  // the return address
+  otherbuf.sp = sp;
+  seeded_other_ctx = &ctx;
+  seeded_switch(&mainbuf, &otherbuf, 0x7700770077007700ull, &mask_main1);
+  seeded_switch(&mainbuf, &otherbuf, 0x0123012301230123ull, &mask_main2);
+  const char* bits = "bits: 1 rbx, 2 rbp, 4 r12, 8 r13, 16 r14, 32 r15";
+  EXPECT_EQ(mask_main1, 0u) << bits;
+  EXPECT_EQ(mask_other, 0u) << bits;
+  EXPECT_EQ(mask_main2, 0u) << bits;
 }
 
 namespace {
@@ -633,6 +652,111 @@ TEST(Proc, HandoffpPutsAPWithNothingToDoBackOnTheIdleList) {
   EXPECT_EQ(idle_before, 1u);
   EXPECT_EQ(idle_after, 2u);
   EXPECT_EQ(status, rt::Pidle);
+}
+
+// --- wakep (proc.go:2422) from newproc and ready ---
+
+namespace {
+
+// The other P of a two-P run is idle and its M asleep: on the idle list,
+// or the one M blocked in netpoll.  Not spinning, so it will look for
+// work only if someone wakes it.
+bool other_m_asleep() {
+  rt::lock(&rt::sched.lock);
+  bool asleep = rt::sched.npidle.load() == 1 && rt::sched.nmspinning.load() == 0 &&
+                (rt::sched.nmidle >= 1 || rt::sched.lastpoll.load() == 0);
+  rt::unlock(&rt::sched.lock);
+  return asleep;
+}
+
+}  // namespace
+
+// newproc (proc.go:4103-4105) wakes an M for the idle P: the new goroutine
+// runs there while its creator keeps its own P busy.
+TEST(Proc, NewGoroutineRunsOnTheIdlePWhileItsCreatorSpins) {
+  bool ran = false;
+  gotest::go(
+      [&] {
+        ASSERT_TRUE(spin_until(other_m_asleep));
+        std::atomic<bool> done{false};
+        gotest::spawn([&] { done = true; });
+        ran = spin_until([&] { return done.load(); });
+      },
+      2);
+  EXPECT_TRUE(ran) << "no M woke for the idle P";
+}
+
+// ready (proc.go:860-861): the woken goroutine goes to this P's runnext,
+// and wakep gets an M onto the idle P, which steals it while this P spins.
+TEST(Proc, GoreadyWakesAnMForTheIdlePWhileTheReadierSpins) {
+  bool ran = false;
+  gotest::go(
+      [&] {
+        std::atomic<bool> done{false};
+        rt::g* w = gotest::spawn([&] {
+          gotest::park();
+          done = true;
+        });
+        gotest::until([&] { return w->atomicstatus.load() == rt::Gwaiting; });
+        ASSERT_TRUE(spin_until(other_m_asleep));
+        rt::goready(w);
+        ran = spin_until([&] { return done.load(); });
+      },
+      2);
+  EXPECT_TRUE(ran) << "no M woke for the idle P";
+}
+
+// --- lock_futex.go: the runtime's mutex ---
+
+// Three threads find the mutex held and go to sleep in the futex; each
+// unlock of a mutex with sleepers (mutex_sleeping) must wake one, or they
+// sleep for ever.
+TEST(Lock, UnlockWakesTheThreadsAsleepOnTheMutex) {
+  static rt::mutex mu;  // outlives a failure: the sleepers may never return
+  std::atomic<int> in{0};
+  std::atomic<int> tids[3] = {};
+  rt::lock(&mu);
+  std::vector<std::thread> ts;
+  for (int i = 0; i < 3; i++)
+    ts.emplace_back([&, i] {
+      tids[i] = testutil::gettid_();
+      rt::lock(&mu);
+      in++;
+      rt::unlock(&mu);
+    });
+  for (int i = 0; i < 3; i++) {
+    while (tids[i] == 0) std::this_thread::yield();
+    ASSERT_TRUE(testutil::wait_until_in_syscall(tids[i], SYS_futex));
+  }
+  rt::unlock(&mu);
+  for (std::thread& t : ts) t.join();
+  EXPECT_EQ(in.load(), 3);
+}
+
+// lock_futex.go:219: notetsleep with no notewakeup sleeps its time, then
+// gives up and says so.  (sysmon sleeps this way when the Ps are idle.)
+TEST(Lock, NotetsleepWithNoWakeupReturnsFalseOnceItsTimeIsUp) {
+  static rt::note n;  // outlives a failure: a sleeper that missed its time
+  rt::noteclear(&n);
+  constexpr int64_t kNs = 20 * 1000 * 1000;
+  std::atomic<int> woken{-1};
+  std::atomic<int64_t> slept{0};
+  std::thread t([&] {
+    int64_t t0 = rt::nanotime();
+    bool w = rt::notetsleep(&n, kNs);
+    slept = rt::nanotime() - t0;
+    woken = w;
+  });
+  // A bounded wait for the sleeper's answer; past it, wake the sleeper so
+  // that the test ends and fails.
+  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (woken.load() == -1 && std::chrono::steady_clock::now() < end) std::this_thread::yield();
+  bool answered = woken.load() != -1;
+  if (!answered) rt::notewakeup(&n);
+  t.join();
+  EXPECT_TRUE(answered) << "notetsleep slept on past its time";
+  EXPECT_EQ(woken.load(), 0);
+  EXPECT_GE(slept.load(), kNs);
 }
 
 // --- A storm: every way a goroutine is woken, at 1, 2 and 4 Ps ---

@@ -92,72 +92,93 @@ void record(void* arg, uintptr_t) {
 
 // Two hundred timers, added in a shuffled order and all due, run in the
 // order of their deadlines: runtimer always takes the heap's top, so any
-// slip in siftupTimer or siftdownTimer shows as a timer out of turn.
+// slip in siftupTimer or siftdownTimer shows as a timer out of turn.  Ten
+// shuffles: a wrong heap can still give one order that happens to come out
+// sorted.
 TEST(Timers, TwoHundredShuffledTimersRunInDeadlineOrder) {
-  constexpr int kTimers = 200;
-  std::vector<int64_t> order;
-  std::vector<int64_t> whens;
-  gotest::go(
-      [&] {
-        int64_t base = rt::nanotime() - 1000000;  // a millisecond ago: all due at once
-        std::vector<int> k(kTimers);
-        std::iota(k.begin(), k.end(), 0);
-        std::shuffle(k.begin(), k.end(), std::mt19937(15));
-        std::vector<rt::timer> ts(kTimers);
-        std::vector<Fired> args(kTimers);
-        for (int i = 0; i < kTimers; i++) {
-          args[i] = {&order, base + 1000 * k[i]};
-          whens.push_back(args[i].when);
-          ts[i].when = args[i].when;
-          ts[i].f = record;
-          ts[i].arg = &args[i];
-          rt::addtimer(&ts[i]);
-        }
-        gotest::until([&] { return order.size() == kTimers; });
-      },
-      1);
-  std::sort(whens.begin(), whens.end());
-  ASSERT_EQ(order.size(), whens.size());
-  EXPECT_EQ(order, whens) << "the timers ran out of deadline order";
+  constexpr int kTimers = 200, kShuffles = 10;
+  for (int round = 0; round < kShuffles; round++) {
+    std::vector<int64_t> order, whens;
+    gotest::go(
+        [&] {
+          int64_t base = rt::nanotime() - 1000000;  // a millisecond ago: all due at once
+          std::vector<int> k(kTimers);
+          std::iota(k.begin(), k.end(), 0);
+          std::shuffle(k.begin(), k.end(), std::mt19937(round));
+          std::vector<rt::timer> ts(kTimers);
+          std::vector<Fired> args(kTimers);
+          for (int i = 0; i < kTimers; i++) {
+            args[i] = {&order, base + 1000 * k[i]};
+            whens.push_back(args[i].when);
+            ts[i].when = args[i].when;
+            ts[i].f = record;
+            ts[i].arg = &args[i];
+            rt::addtimer(&ts[i]);
+          }
+          gotest::until([&] { return order.size() == kTimers; });
+        },
+        1);
+    std::sort(whens.begin(), whens.end());
+    ASSERT_EQ(order.size(), whens.size());
+    EXPECT_EQ(order, whens) << "shuffle " << round << ": the timers ran out of deadline order";
+  }
 }
 
-// --- time.go:540-542: modtimer moving a timer earlier ---
+// --- time.go:282 and 540-542: a new or earlier timer and the poller ---
 
-class ModtimerEarlier : public testutil::PollerStateTest {
+// An M blocked in netpoll until an hour from now, as findRunnable leaves it
+// (lastpoll 0, pollUntil its wake-up time), and the timers a test adds.
+class PollerAsleep : public testutil::PollerStateTest {
  protected:
+  void SetUp() override {
+    PollerStateTest::SetUp();
+    hour = rt::nanotime() + 3600 * int64_t{1000000000};
+    rt::sched.lastpoll.store(0);
+    rt::sched.pollUntil.store(hour);
+  }
   void TearDown() override {
-    rt::deltimer(&t);
+    for (rt::timer& t : ts)
+      if (t.f != nullptr) rt::deltimer(&t);
     rt::p* pp = rt::allp[0];
     rt::lock(&pp->timersLock);
     rt::clearDeletedTimers(pp);
     rt::unlock(&pp->timersLock);
     PollerStateTest::TearDown();
   }
-  // A timer an hour away, and an M blocked in netpoll until then, as
-  // findRunnable leaves it (lastpoll 0, pollUntil the timer's when).
-  void PollerAsleepUntilTheTimer() {
-    hour = rt::nanotime() + 3600 * int64_t{1000000000};
-    rt::sched.lastpoll.store(0);
-    rt::sched.pollUntil.store(hour);
-    t.when = hour;
-    t.f = [](void*, uintptr_t) {};
-    rt::addtimer(&t);  // due when the poller wakes anyway: no break
-    ASSERT_EQ(testutil::pending_breaks(), 0);
+  rt::timer* add(int64_t when) {
+    rt::timer* t = &ts[n++];
+    t->when = when;
+    t->f = [](void*, uintptr_t) {};
+    rt::addtimer(t);
+    return t;
   }
-  rt::timer t;
+  rt::timer ts[2];
+  int n = 0;
   int64_t hour = 0;
 };
 
-// The poller would sleep past the timer's new time: modtimer must break it
-// out, so that the timer runs now and not in an hour.
-TEST_F(ModtimerEarlier, BreaksAPollerSleepingPastTheNewTime) {
-  PollerAsleepUntilTheTimer();
-  rt::modtimer(&t, rt::nanotime() + 1000000, 0, t.f, nullptr, 0);
+// A timer due before the poller wakes: addtimer must break it out.
+TEST_F(PollerAsleep, AddtimerBreaksItForATimerDueSooner) {
+  add(rt::nanotime() + 1000000);
+  EXPECT_EQ(testutil::pending_breaks(), 1) << "the poller sleeps on past the new timer";
+}
+
+TEST_F(PollerAsleep, AddtimerLeavesItAsleepForATimerDueLater) {
+  add(hour + 1000000000);
+  EXPECT_EQ(testutil::pending_breaks(), 0) << "a later timer needs no break";
+}
+
+// A timer moved from the hour to now: modtimer must break the poller out,
+// so that the timer runs now and not in an hour.
+TEST_F(PollerAsleep, ModtimerMovingATimerEarlierBreaksIt) {
+  rt::timer* t = add(hour);  // due when the poller wakes anyway: no break
+  ASSERT_EQ(testutil::pending_breaks(), 0);
+  rt::modtimer(t, rt::nanotime() + 1000000, 0, t->f, nullptr, 0);
   EXPECT_EQ(testutil::pending_breaks(), 1) << "the poller sleeps on to the old time";
 }
 
-TEST_F(ModtimerEarlier, MovingItLaterLeavesThePollerAsleep) {
-  PollerAsleepUntilTheTimer();
-  rt::modtimer(&t, hour + 1000000000, 0, t.f, nullptr, 0);
+TEST_F(PollerAsleep, ModtimerMovingATimerLaterLeavesItAsleep) {
+  rt::timer* t = add(hour);
+  rt::modtimer(t, hour + 1000000000, 0, t->f, nullptr, 0);
   EXPECT_EQ(testutil::pending_breaks(), 0) << "a later timer needs no break";
 }
