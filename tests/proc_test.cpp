@@ -344,6 +344,12 @@ TEST(Proc, FindRunnableFindsIoReadyGoroutinesWithoutBlocking) {
   rt::netpollTestHookAfterWait = count_blocking;
   gotest::go(
       [&] {
+        // sysmon polls too (proc.go:5216), once sched.lastpoll is 10 ms old,
+        // and one of its polls racing findRunnable's can leave an M blocked
+        // in netpoll for the rounds after; a slow run (TSan) gives it the
+        // time.  A lastpoll far ahead keeps it away; it stays non-zero, so
+        // findRunnable still polls, and only a blocking poll resets it.
+        rt::sched.lastpoll.store(INT64_MAX / 2);
         for (int i = 0; i < 20; i++) {
           sync_::WaitGroup got;
           got.Add(1);
