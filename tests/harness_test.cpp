@@ -120,3 +120,22 @@ TEST(Harness, AHangReadingAPipeEndsTheRunAndWhatItStarted) {
   ASSERT_GT(h.pid, 0) << "the command never started\n" << h.out;
   EXPECT_TRUE(ended(h.pid)) << "the command " << h.pid << " is still running";
 }
+
+// gdb build/tests/runtime_test: the tests must run in the process gdb
+// debugs, not in a child it forked and gdb let go of.
+TEST(Harness, UnderADebuggerTheTestsRunInTheProcessBeingDebugged) {
+  if (system("command -v gdb >/dev/null 2>&1") != 0) GTEST_SKIP() << "gdb is not installed";
+  std::string cmd = "ASAN_OPTIONS=detect_leaks=0 gdb -batch -nx -ex run --args " +
+                    testutil::build_dir() +
+                    "/tests/runtime_test --gtest_filter=Usleep.* </dev/null 2>&1";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    pclose(p);
+  }
+  if (out.find("ptrace: Operation not permitted") != std::string::npos)
+    GTEST_SKIP() << "this machine forbids ptrace";
+  EXPECT_NE(out.find("runtime_test: 1 passed, 0 failed"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Detaching after fork"), std::string::npos) << out;
+}

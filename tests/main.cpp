@@ -12,6 +12,8 @@
 // (so make and a terminal's Ctrl-C still reach it), forwards the signals that
 // end a run to the child's group, and when the child is gone kills whatever
 // of that group is left.  The child makes the group and runs the tests.
+// Under a debugger none of this: the tests run in the process being
+// debugged, and a hang ends that process alone.
 //
 // A death test's child is this binary again (the "threadsafe" style) with
 // --gtest_internal_run_death_test; GoogleTest sends no test events there,
@@ -29,6 +31,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -75,7 +78,10 @@ void watchdog(long limit) {
                             g_current.c_str(), limit);
       if (write(STDOUT_FILENO, msg, std::min<size_t>(n, sizeof msg - 1)) < 0) {
       }
-      kill(0, SIGKILL);  // the group: this process, a death test's parent or children, gdb, ...
+      // The run's own group: this process, a death test's parent or
+      // children, gdb, ...  Not a group this run did not make (a debugger's).
+      const char* grp = std::getenv("NETPOLL_TEST_PGRP");
+      if (grp != nullptr && std::atol(grp) == getpgrp()) kill(0, SIGKILL);
       _exit(1);
     }
   }
@@ -102,6 +108,15 @@ int supervise(pid_t child) {
   return WEXITSTATUS(st);
 }
 
+// Under a debugger (gdb build/tests/runtime_test) the tests run in this
+// process, where the reader is: no fork, no group of our own.
+bool traced() {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("TracerPid:", 0) == 0) return std::atol(line.c_str() + 10) != 0;
+  return false;
+}
+
 // "--gtest_filter=Suite.Name" as GoogleTest hands it to a death test's child.
 std::string filter_arg(int argc, char** argv) {
   for (int i = 1; i < argc; i++)
@@ -120,7 +135,7 @@ int main(int argc, char** argv) {
   bool listing = false;
   for (int i = 1; i < argc; i++)
     if (std::strcmp(argv[i], "--gtest_list_tests") == 0) listing = true;
-  if (!death_child && !listing) {
+  if (!death_child && !listing && !traced()) {
     std::fflush(nullptr);
     pid_t child = fork();
     if (child < 0) {
@@ -132,6 +147,7 @@ int main(int argc, char** argv) {
       return supervise(child);
     }
     setpgid(0, 0);
+    setenv("NETPOLL_TEST_PGRP", std::to_string(getpgrp()).c_str(), 1);
   }
   // Death tests re-run this binary rather than fork a process that has
   // other threads (the watchdog, Ms left from a run): the "threadsafe" style.
