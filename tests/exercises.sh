@@ -19,8 +19,11 @@ while IFS=$'\t' read -r file from to filter; do
   [ -d "$root/build/src" ] && cp -a "$root/build" "$work/tree/" 2>/dev/null
   find "$work/tree" -path "$work/tree/build" -prune -o -type f -exec touch -d '2000-01-01' {} +
   touch "$work/tree/$file"
-  if ! grep -qF -- "$from" "$work/tree/$file"; then
-    echo "exercise $n: '$from' not found in $file"; fail=1; continue
+  # Exactly once: a second copy (a later release's block) would take the
+  # change instead, and the test would pass for the wrong reason.
+  count=$(grep -cF -- "$from" "$work/tree/$file")
+  if [ "$count" != 1 ]; then
+    echo "exercise $n: '$from' is in $file $count times, not once"; fail=1; continue
   fi
   FROM="$from" TO="$to" perl -0pi -e 's/\Q$ENV{FROM}\E/$ENV{TO}/' "$work/tree/$file"
   if ! make -s -C "$work/tree" build/tests/runtime_test >/dev/null 2>&1; then
@@ -33,7 +36,7 @@ while IFS=$'\t' read -r file from to filter; do
   fi
 done <<'LIST'
 src/runtime/netpoll_epoll.cpp	EPOLLIN_ | EPOLLOUT_ | EPOLLRDHUP_ | EPOLLET_;	EPOLLIN_ | EPOLLOUT_ | EPOLLRDHUP_;	Netpoll.EdgeTriggeredPartialReadIsNotReportedAgainUntilNewData
-src/runtime/netpoll_epoll.cpp	if (delay != 0) {	if (true) {	Netpoll.NonblockingPollDoesNotDrainTheBreakPipe
+src/runtime/netpoll_epoll.cpp	if (delay != 0) {  // netpoll_epoll.go:151	if (true) {  // netpoll_epoll.go:151	Netpoll.NonblockingPollDoesNotDrainTheBreakPipe
 src/runtime/netpoll_epoll.cpp	    closeonexec(epfd);	    (void)0;	NetpollinitDeathTest.WithoutEpollCreate1FallsBackToEpollCreateAndCloseOnExec
 src/runtime/netpoll_epoll.cpp	pd->setEventErr(ev->events == EPOLLERR_);	pd->setEventErr(ev->events & EPOLLERR_);	Netpoll.ErrTogetherWithOutDoesNotSetEventErr
 src/runtime/netpoll_epoll.cpp	if (netpollWakeSig.compare_exchange_strong(expected, 1)) {	if (true) {	Netpoll.TwoBreaksBeforeAPollWriteOneByte
