@@ -11,15 +11,7 @@
 #include "testutil.h"
 
 namespace {
-std::string run(const std::string& cmd, int* status) {
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char line[1024];
-    while (fgets(line, sizeof line, p)) out += line;
-    *status = pclose(p);
-  }
-  return out;
-}
+std::string run(const std::string& cmd, int* status) { return testutil::output_of(cmd, status); }
 }  // namespace
 
 // netpollBreak's write and the blocked poller's read, as the trace tells

@@ -33,12 +33,7 @@ std::string run_gdb(const std::string& script, const std::string& program = tour
                     " -x " + std::string(path) + " " + program + " </dev/null 2>&1";
   if (write(fd, script.data(), script.size()) != static_cast<ssize_t>(script.size())) return "";
   close(fd);
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char line[512];
-    while (fgets(line, sizeof line, p)) out += line;
-    pclose(p);
-  }
+  std::string out = testutil::output_of(cmd);
   unlink(path);
   return out;
 }
@@ -297,13 +292,7 @@ std::string run_gdb_ex(const std::vector<std::string>& cmds) {
                     "/notes/gdb/netpoll_gdb.py";
   for (const std::string& c : cmds) cmd += " -ex '" + c + "'";
   cmd += " " + demo_path() + " </dev/null 2>&1";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char line[1024];
-    while (fgets(line, sizeof line, p)) out += line;
-    pclose(p);
-  }
-  return out;
+  return testutil::output_of(cmd);
 }
 
 class GoroutineCmd : public testing::TestWithParam<const char*> {};
@@ -454,11 +443,8 @@ TEST(Gdb, TranscriptsAreOfCommandsGdbStillGetsThrough) {
   ASSERT_TRUE(testutil::built(go));
   std::string cmd = "python3 " PROJECT_ROOT "/src/tools/gdb_transcripts.py " +
                     testutil::build_dir() + " --check 2>&1";
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  int st = pclose(p);
+  int st;
+  std::string out = testutil::output_of(cmd, &st);
   if (ptrace_forbidden(out)) GTEST_SKIP() << "this machine forbids ptrace";
   EXPECT_EQ(st, 0) << out;
 }

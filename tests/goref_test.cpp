@@ -550,12 +550,9 @@ TEST(GoRef, CoverageCommandGivesEachRebuiltFunctionItsFigures) {
   std::string bin = testutil::build_dir() + "/goref";
   if (access(bin.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << bin;
   std::string cmd = "cd " PROJECT_ROOT " && " + bin + " coverage proc.go";
-  FILE* f = popen(cmd.c_str(), "r");
-  ASSERT_NE(f, nullptr);
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, f)) out.append(buf, n);
-  ASSERT_EQ(pclose(f), 0) << out;
+  int st;
+  std::string out = testutil::output_of(cmd, &st);
+  ASSERT_EQ(st, 0) << out;
   std::smatch m;
   ASSERT_TRUE(
       std::regex_search(out, m, std::regex("\n  findRunnable +([0-9]+) / ([0-9]+) +[0-9]+%")))
@@ -571,11 +568,8 @@ namespace {
 std::string goref_out(const std::string& args, int* status) {
   std::string cmd =
       "cd " PROJECT_ROOT " && env -u COLUMNS " + testutil::build_dir() + "/goref " + args + " 2>&1";
-  std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, f)) out.append(buf, n);
-  int st = pclose(f);
+  int st;
+  std::string out = testutil::output_of(cmd, &st);
   *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
   return out;
 }

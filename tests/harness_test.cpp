@@ -69,11 +69,7 @@ Hang run_hang(const std::string& test) {
                     "/tests/runtime_test --gtest_also_run_disabled_tests --gtest_filter=" + test +
                     " 2>/dev/null";
   Hang h;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) h.out.append(buf, n);
-    h.status = pclose(p);
-  }
+  h.out = testutil::output_of(cmd, &h.status);
   std::ifstream(pidfile) >> h.pid;
   unlink(pidfile);
   return h;
@@ -128,12 +124,7 @@ TEST(Harness, UnderADebuggerTheTestsRunInTheProcessBeingDebugged) {
   std::string cmd = "ASAN_OPTIONS=detect_leaks=0 gdb -batch -nx -ex run --args " +
                     testutil::build_dir() +
                     "/tests/runtime_test --gtest_filter=Usleep.* </dev/null 2>&1";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    pclose(p);
-  }
+  std::string out = testutil::output_of(cmd);
   if (out.find("ptrace: Operation not permitted") != std::string::npos)
     GTEST_SKIP() << "this machine forbids ptrace";
   EXPECT_NE(out.find("runtime_test: 1 passed, 0 failed"), std::string::npos) << out;

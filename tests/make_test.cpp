@@ -20,13 +20,9 @@ namespace {
 // make -j, whose jobserver this child must not join); output and status.
 std::string sh(const std::string& cmd, int* status) {
   std::string full = "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL sh -c '" + cmd + "' 2>&1";
-  std::string out;
-  if (FILE* p = popen(full.c_str(), "r")) {
-    char buf[1024];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    int st = pclose(p);
-    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  }
+  int st;
+  std::string out = testutil::output_of(full, &st);
+  *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
   return out;
 }
 

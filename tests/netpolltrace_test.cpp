@@ -18,11 +18,8 @@
 namespace {
 
 std::string sh(const std::string& cmd, int* status = nullptr) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  int st = pclose(p);
+  int st;
+  std::string out = testutil::output_of(cmd + " 2>&1", &st);
   if (status) *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
   return out;
 }

@@ -198,11 +198,8 @@ TEST(Notes, EveryMermaidDiagramRendersWithOnlyWhatItDeclares) {
   if (access(mmdc.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << mmdc << " (make test installs it)";
   std::string cmd = "python3 " PROJECT_ROOT "/tests/mermaid_check.py " + mmdc + " " +
                     testutil::build_dir() + "/diagrams 2>&1";
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  int st = pclose(p);
+  int st;
+  std::string out = testutil::output_of(cmd, &st);
   std::printf("%s", out.c_str());
   EXPECT_EQ(st, 0) << out;
 }

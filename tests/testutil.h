@@ -111,6 +111,20 @@ inline std::string build_dir() {
   return dir.substr(0, dir.rfind('/'));               // .../build
 }
 
+// What cmd (a shell command line) writes on stdout; *status, if given,
+// gets pclose's status (a wait status: WEXITSTATUS for the exit code).
+inline std::string output_of(const std::string& cmd, int* status = nullptr) {
+  std::string out;
+  int st = -1;
+  if (FILE* p = ::popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    st = ::pclose(p);
+  }
+  if (status) *status = st;
+  return out;
+}
+
 // A program `make test` builds before it runs the suite.  Its absence is a
 // failure, never a skip: a skip says the machine cannot have a tool, not
 // that the build went in another order.
