@@ -606,11 +606,20 @@ TEST(Proc, PollWorkFindsANetworkWaiterReadyAndQueuesIt) {
 
 namespace {
 
-// Takes an idle P off the list, as an M does when it acquires one.
-rt::p* take_idle_p() {
-  rt::lock(&rt::sched.lock);
-  rt::p* pp = rt::pidleget(0, nullptr);
-  rt::unlock(&rt::sched.lock);
+// Takes an idle P off the list, as an M does when it acquires one, once
+// npidle Ps are idle and no M is spinning.  Both are read under sched.lock,
+// where every pidleget happens: a spinning M (woken by a timer, a spawn or
+// sysmon) may take an idle P for a moment, so "npidle == n" seen earlier
+// without the lock does not mean a P is still there to take.
+rt::p* take_idle_p(uint32_t npidle) {
+  rt::p* pp = nullptr;
+  spin_until([&] {
+    rt::lock(&rt::sched.lock);
+    if (rt::sched.npidle.load() == npidle && rt::sched.nmspinning.load() == 0)
+      pp = rt::pidleget(0, nullptr);
+    rt::unlock(&rt::sched.lock);
+    return pp != nullptr;
+  });
   return pp;
 }
 
@@ -621,7 +630,6 @@ TEST(Proc, HandoffpStartsAnMForAPWithQueuedWork) {
   int main_tid = 0, g_tid = 0;
   gotest::go(
       [&] {
-        main_tid = testutil::gettid_();
         std::atomic<bool> done{false};
         rt::g* w = gotest::spawn([&] {
           gotest::park();
@@ -629,9 +637,15 @@ TEST(Proc, HandoffpStartsAnMForAPWithQueuedWork) {
           done = true;
         });
         gotest::until([&] { return w->atomicstatus.load() == rt::Gwaiting; });
-        ASSERT_TRUE(spin_until([] { return rt::sched.npidle.load() == 1; }));
-        rt::p* pp = take_idle_p();
-        ASSERT_NE(pp, nullptr);
+        rt::p* pp = take_idle_p(1);
+        if (pp == nullptr) {  // fail, but leave no goroutine alive for the tests after this one
+          rt::goready(w);
+          gotest::until([&] { return done.load(); });
+          FAIL() << "no P went idle";
+        }
+        // Main's thread now: until's Gosched may have moved it to another M.
+        // From here on it spins, so it stays.
+        main_tid = testutil::gettid_();
         rt::casgstatus(w, rt::Gwaiting, rt::Grunnable);
         rt::runqput(pp, w, false);  // work on a P nobody runs and nobody steals from
         rt::handoffp(pp);
@@ -643,20 +657,22 @@ TEST(Proc, HandoffpStartsAnMForAPWithQueuedWork) {
 }
 
 TEST(Proc, HandoffpPutsAPWithNothingToDoBackOnTheIdleList) {
-  uint32_t idle_before = 0, idle_after = 0, status = 0;
+  bool on_list = false;
+  uint32_t listed = 0, npidle = 0, status = 0;
   gotest::go(
       [&] {
-        ASSERT_TRUE(spin_until([] { return rt::sched.npidle.load() == 2; }));
-        rt::p* pp = take_idle_p();
+        rt::p* pp = take_idle_p(2);
         ASSERT_NE(pp, nullptr);
-        idle_before = rt::sched.npidle.load();
-        rt::handoffp(pp);  // another P is idle: no M needed, back it goes
-        idle_after = rt::sched.npidle.load();
+        rt::handoffp(pp);           // another P is idle: no M needed, back it goes
+        rt::lock(&rt::sched.lock);  // the list and its count, as one M sees them
+        for (rt::p* q = rt::sched.pidle; q; q = q->link, listed++) on_list |= q == pp;
+        npidle = rt::sched.npidle.load();
         status = pp->status.load();
+        rt::unlock(&rt::sched.lock);
       },
       3);
-  EXPECT_EQ(idle_before, 1u);
-  EXPECT_EQ(idle_after, 2u);
+  EXPECT_TRUE(on_list) << "the P is not on sched.pidle";
+  EXPECT_EQ(npidle, listed) << "npidle does not count the list";
   EXPECT_EQ(status, rt::Pidle);
 }
 
