@@ -302,8 +302,9 @@ endif
 test-one: deps $(B)/demo $(B)/tour $(B)/goref $(B)/tests/gdb_target build/go/echo $(MMDC) $(B)/tests/runtime_test
 	$(B)/tests/runtime_test --gtest_filter='$(TEST_FILTER)'
 
-# What is too big or too slow for make test: a million parked goroutines.
-# CI runs it too.
+# What is too big or too slow for make test: a million parked goroutines,
+# the long storm, and 20,000 runs that end as a thread outside the
+# scheduler readies a goroutine.  CI runs it too.
 stress: deps $(B)/tests/runtime_test
 	$(B)/tests/runtime_test --gtest_filter='Stress.*'
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -23,6 +24,32 @@
 #include "testutil.h"
 
 namespace rt = runtime;
+
+namespace {
+
+// Spins without yielding (the P stays busy) until cond() holds, at most
+// 20 s, so that a failure fails instead of hanging.
+template <class F>
+bool spin_until(F cond) {
+  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!cond())
+    if (std::chrono::steady_clock::now() > end) return false;
+  return true;
+}
+
+// Parks the calling goroutine, and stores it in *where from gopark's
+// commit (on g0, once it is really parked), so that a goready from
+// anywhere may wake it.
+void park_into(std::atomic<rt::g*>* where) {
+  rt::gopark(
+      [](rt::g* gp, void* p) {
+        static_cast<std::atomic<rt::g*>*>(p)->store(gp);
+        return true;
+      },
+      where, rt::waitReason::zero);
+}
+
+}  // namespace
 
 TEST(Proc, OneProcRunsEveryGoroutineOnTheCallingThread) {
   int caller = testutil::gettid_();
@@ -83,12 +110,7 @@ TEST(Proc, GoreadyFromAnotherThreadWakesAParkedGoroutine) {
   std::atomic<bool> woke{false};
   std::thread runner([&] {
     gotest::go([&] {
-      rt::gopark(
-          [](rt::g* gp, void* p) {
-            static_cast<std::atomic<rt::g*>*>(p)->store(gp);
-            return true;
-          },
-          &parked, rt::waitReason::zero);
+      park_into(&parked);
       woke = true;
     });
   });
@@ -99,17 +121,131 @@ TEST(Proc, GoreadyFromAnotherThreadWakesAParkedGoroutine) {
   EXPECT_TRUE(woke.load());
 }
 
+// Not in Go, which has no thread outside the scheduler: a test's thread
+// readies a goroutine (ready's path for a caller with no P) just as main
+// returns.  The M it may start belongs to the run that is ending, so the
+// run must wait for it: ready holds outsideLock from queueing the g until
+// its M has a thread, and run() takes outsideLock before it joins the Ms.
+
+namespace {
+
+// Whether thread tid sleeps in futex on addr now, as /proc/self/task/TID
+// shows it: syscall has the call's number, then its arguments, the address
+// first; stat's state after the name is S while it sleeps.
+bool asleep_in_futex_on(int tid, const void* addr) {
+  std::string task = "/proc/self/task/" + std::to_string(tid);
+  std::ifstream sc(task + "/syscall"), st(task + "/stat");
+  long nr = 0;
+  std::string arg, stat;
+  if (!(sc >> nr >> arg) || nr != SYS_futex) return false;
+  if (std::stoull(arg, nullptr, 16) != reinterpret_cast<uintptr_t>(addr)) return false;
+  std::getline(st, stat);
+  size_t rp = stat.rfind(')');
+  return rp != std::string::npos && rp + 2 < stat.size() && stat[rp + 2] == 'S';
+}
+
+}  // namespace
+
+// A thread outside in the middle of readying a g (holding outsideLock)
+// keeps the run from ending: main has returned, and m0 waits for the lock
+// before it joins the Ms.  Without the wait, an M started from outside
+// could outlive its run.
+TEST(Proc, ARunEndsOnlyWhenNoThreadOutsideIsReadyingAGoroutine) {
+  std::atomic<int> m0{0};
+  std::atomic<bool> returned{false};
+  rt::lock(&rt::outsideLock);  // as ready does, from a thread outside
+  std::thread runner([&] {
+    m0 = testutil::gettid_();
+    gotest::go([] {}, 2);
+    returned = true;
+  });
+  while (m0.load() == 0) sched_yield();
+  spin_until([&] { return returned || asleep_in_futex_on(m0, &rt::outsideLock.key); });
+  bool ended_early = returned.load();
+  rt::unlock(&rt::outsideLock);
+  runner.join();
+  EXPECT_FALSE(ended_early) << "the run ended while a thread outside held outsideLock";
+  EXPECT_TRUE(returned.load());
+}
+
+// ready's side: a thread outside holds outsideLock while it queues the g
+// (and starts an M).  Here it finds sched.lock taken and sleeps there,
+// inside ready, with outsideLock held.
+TEST(Proc, ReadyFromAThreadOutsideHoldsOutsideLockWhileItQueues) {
+  std::atomic<rt::g*> parked{nullptr};
+  std::atomic<bool> finished{false};
+  ASSERT_EQ(gotest::go([&] {
+              gotest::spawn([&] {
+                park_into(&parked);
+                finished = true;
+              });
+              gotest::until([&] { return parked.load() != nullptr; });
+            }),
+            1);
+  std::atomic<int> tid{0};
+  rt::lock(&rt::sched.lock);
+  std::thread outside([&] {
+    tid = testutil::gettid_();
+    rt::goready(parked.load());
+  });
+  while (tid.load() == 0) sched_yield();
+  bool asleep = spin_until([&] { return asleep_in_futex_on(tid, &rt::sched.lock.key); });
+  uint32_t held = rt::outsideLock.key.load();
+  rt::unlock(&rt::sched.lock);
+  outside.join();
+  EXPECT_TRUE(asleep) << "ready never waited for sched.lock";
+  EXPECT_NE(held, 0u) << "ready queues the g without holding outsideLock";
+  EXPECT_EQ(gotest::go([&] { gotest::until([&] { return finished.load(); }); }), 0);
+}
+
+// The race itself, many times: the outside thread readies a goroutine as
+// main returns.  The threads are counted once run() has returned and the
+// outside thread has readied it: an M still running then outlived its run.
+// Before outsideLock, 1 in about 4,000 rounds left an M behind (a run of
+// 2,000 rounds failed 2 times in 7); in the next test's run such an M
+// threw "wirep: invalid p state" under ThreadSanitizer.
+TEST(Stress, ReadyFromAThreadOutsideAsMainReturnsLeavesNoMBehind) {
+  auto threads = [] {
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) n += e.exists();
+    return n;
+  };
+  int alone = threads(), left = 0, round = 0;
+  for (; round < 20000 && left == 0; round++) {
+    std::atomic<rt::g*> parked{nullptr};
+    std::atomic<int> step{0};  // 1: ready it now; 2: readied; 3: you may end
+    std::thread outside([&] {
+      while (step.load() != 1) {
+      }
+      rt::goready(parked.load());
+      step = 2;
+      while (step.load() != 3) {
+      }
+    });
+    gotest::go(
+        [&] {
+          gotest::spawn([&] { park_into(&parked); });
+          gotest::until([&] { return parked.load() != nullptr; });
+          step = 1;  // main returns while the outside thread readies the goroutine
+        },
+        2);
+    while (step.load() != 2) {
+    }
+    left = threads() - alone - 1;  // the outside thread is still there
+    step = 3;
+    outside.join();
+  }
+  EXPECT_EQ(gotest::go([] {}, 2), 0) << "the last goroutine readied never ran";
+  EXPECT_EQ(left, 0) << "after round " << round << ", " << left
+                     << " M(s) of a run that has returned still running";
+}
+
 TEST(Proc, MainReturningLeavesTheRestCounted) {
   std::atomic<rt::g*> parked{nullptr};
   std::atomic<bool> finished{false};
   int32_t left = gotest::go([&] {
     gotest::spawn([&] {
-      rt::gopark(
-          [](rt::g* gp, void* p) {
-            static_cast<std::atomic<rt::g*>*>(p)->store(gp);
-            return true;
-          },
-          &parked, rt::waitReason::zero);
+      park_into(&parked);
       finished = true;
     });
     while (parked.load() == nullptr) rt::Gosched();
@@ -541,16 +677,6 @@ struct Conn {
   // A byte from outside the netpoller: straight to the socket.
   void send() { ASSERT_EQ(::write(s->pfd.Sysfd, "x", 1), 1); }
 };
-
-// Spins without yielding (the P stays busy) until cond() holds, at most
-// 20 s, so that a failure fails instead of hanging.
-template <class F>
-bool spin_until(F cond) {
-  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!cond())
-    if (std::chrono::steady_clock::now() > end) return false;
-  return true;
-}
 
 }  // namespace
 

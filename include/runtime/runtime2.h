@@ -299,8 +299,9 @@ struct schedt {
 };
 
 extern schedt sched;
-extern g* allg_head;  // proc.cpp: every g, linked by alllink (Go's allgs)
-extern p* allp[];     // proc.cpp: the Ps, allp[0..gomaxprocs)
+extern mutex outsideLock;  // proc.cpp, not in Go: held by a thread outside readying a g
+extern g* allg_head;       // proc.cpp: every g, linked by alllink (Go's allgs)
+extern p* allp[];          // proc.cpp: the Ps, allp[0..gomaxprocs)
 extern int32_t gomaxprocs;
 extern m* allm;  // proc.cpp: every M, linked by alllink
 

@@ -80,6 +80,17 @@ mutex allglock;
 std::atomic<bool> mainStarted{false};
 pthread_t mthread[kMaxM];  // each M's thread, joined when a run ends
 
+}  // namespace
+
+// Not in Go: a thread outside the scheduler (a test's) that readies a g
+// holds this from queueing the g until the M it may start has its thread;
+// run() holds it to end the run (mainStarted = false).  So an M started
+// from outside belongs to a run that joins it, and never runs on into the
+// next run, holding a P that run gave to another M.
+mutex outsideLock;
+
+namespace {
+
 // proc.go:5633  A bit per P: idle (idlepMask), may have timers (timerpMask).
 struct pMask {
   std::atomic<uint32_t> w[256 / 32];
@@ -227,10 +238,12 @@ void ready(g* gp, bool next) {
     // does for a caller with no P (its startIdle), not by wakep: wakep
     // leaves the g to a spinning M, and one that has looked at the global
     // queue and is about to stop spinning would never see it.
+    lock(&outsideLock);  // until the M started for it has its thread (run)
     lock(&sched.lock);
     globrunqput(gp);
     unlock(&sched.lock);
     if (mainStarted && sched.npidle.load() != 0) startm(nullptr, false);
+    unlock(&outsideLock);
     return;
   }
   runqput(pp, gp, next);  // proc.go:860
@@ -1702,7 +1715,10 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
   mainStarted = true;
   wakep();  // proc.go:1309
   tls_m = nullptr;
-  mstart(m0);  // m0 schedules here until the run is over
+  mstart(m0);          // m0 schedules here until the run is over
+  lock(&outsideLock);  // no M starts from outside after this (ready)
+  mainStarted = false;
+  unlock(&outsideLock);
   // Every M but m0 runs on a thread of its own; wait for them all,
   // including any started while the others were stopping.
   for (int64_t id = 1;; id++) {
@@ -1712,7 +1728,6 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
     if (id >= n) break;
     pthread_join(mthread[id], nullptr);
   }
-  mainStarted = false;
   return sched.ngsys.load();
 }
 
