@@ -122,10 +122,11 @@ TEST(Proc, GoreadyFromAnotherThreadWakesAParkedGoroutine) {
 }
 
 // Not in Go, which has no thread outside the scheduler: a test's thread
-// readies a goroutine (ready's path for a caller with no P) just as main
-// returns.  The M it may start belongs to the run that is ending, so the
-// run must wait for it: ready holds outsideLock from queueing the g until
-// its M has a thread, and run() takes outsideLock before it joins the Ms.
+// (or the demo's watcher) starts an M, by readying a goroutine or setting
+// a timer, just as main returns.  That M belongs to the run that is
+// ending, so the run must wait for it: startm, called from outside, holds
+// outsideLock until the M has its thread, and run() takes outsideLock
+// before it joins the Ms.
 
 namespace {
 
@@ -146,11 +147,11 @@ bool asleep_in_futex_on(int tid, const void* addr) {
 
 }  // namespace
 
-// A thread outside in the middle of readying a g (holding outsideLock)
+// A thread outside in the middle of starting an M (holding outsideLock)
 // keeps the run from ending: main has returned, and m0 waits for the lock
 // before it joins the Ms.  Without the wait, an M started from outside
 // could outlive its run.
-TEST(Proc, ARunEndsOnlyWhenNoThreadOutsideIsReadyingAGoroutine) {
+TEST(Proc, ARunEndsOnlyWhenNoThreadOutsideIsStartingAnM) {
   std::atomic<int> m0{0};
   std::atomic<bool> returned{false};
   rt::lock(&rt::outsideLock);  // as ready does, from a thread outside
@@ -168,34 +169,62 @@ TEST(Proc, ARunEndsOnlyWhenNoThreadOutsideIsReadyingAGoroutine) {
   EXPECT_TRUE(returned.load());
 }
 
-// ready's side: a thread outside holds outsideLock while it queues the g
-// (and starts an M).  Here it finds sched.lock taken and sleeps there,
-// inside ready, with outsideLock held.
-TEST(Proc, ReadyFromAThreadOutsideHoldsOutsideLockWhileItQueues) {
+// startm's side: a thread outside that starts an M holds outsideLock until
+// the M has its thread.  Here main keeps its P busy and the other P is idle,
+// so the outside thread's ready starts an M; it finds outsideLock taken and
+// sleeps there.
+TEST(Proc, AThreadOutsideStartsAnMOnlyUnderOutsideLock) {
   std::atomic<rt::g*> parked{nullptr};
-  std::atomic<bool> finished{false};
-  ASSERT_EQ(gotest::go([&] {
-              gotest::spawn([&] {
-                park_into(&parked);
-                finished = true;
-              });
-              gotest::until([&] { return parked.load() != nullptr; });
-            }),
-            1);
+  std::atomic<bool> go_on{false}, readied{false}, finished{false};
   std::atomic<int> tid{0};
-  rt::lock(&rt::sched.lock);
+  bool asleep = false;
+  rt::lock(&rt::outsideLock);
   std::thread outside([&] {
     tid = testutil::gettid_();
+    while (!go_on.load()) sched_yield();
     rt::goready(parked.load());
+    readied = true;
   });
-  while (tid.load() == 0) sched_yield();
-  bool asleep = spin_until([&] { return asleep_in_futex_on(tid, &rt::sched.lock.key); });
-  uint32_t held = rt::outsideLock.key.load();
-  rt::unlock(&rt::sched.lock);
+  int32_t left = gotest::go(
+      [&] {
+        gotest::spawn([&] {
+          park_into(&parked);
+          finished = true;
+        });
+        spin_until([&] {
+          rt::lock(&rt::sched.lock);
+          bool quiet = parked.load() != nullptr && rt::sched.npidle.load() == 1 &&
+                       rt::sched.nmspinning.load() == 0;
+          rt::unlock(&rt::sched.lock);
+          return quiet;
+        });
+        go_on = true;
+        asleep =
+            spin_until([&] { return readied || asleep_in_futex_on(tid, &rt::outsideLock.key); }) &&
+            !readied;
+        rt::unlock(&rt::outsideLock);
+        gotest::until([&] { return finished.load(); });
+      },
+      2);
   outside.join();
-  EXPECT_TRUE(asleep) << "ready never waited for sched.lock";
-  EXPECT_NE(held, 0u) << "ready queues the g without holding outsideLock";
-  EXPECT_EQ(gotest::go([&] { gotest::until([&] { return finished.load(); }); }), 0);
+  EXPECT_TRUE(asleep) << "the outside thread started an M without outsideLock";
+  EXPECT_EQ(left, 0);
+}
+
+// Between runs no run would join an M: a thread outside starts none.
+TEST(Proc, AThreadOutsideStartsNoMBetweenRuns) {
+  ASSERT_EQ(gotest::go([] {}, 2), 0);
+  rt::lock(&rt::sched.lock);
+  int64_t made = rt::sched.mnext;
+  rt::unlock(&rt::sched.lock);
+  rt::p* pp = rt::allp[1];
+  ASSERT_EQ(pp->status.load(), rt::Pidle);
+  rt::startm(pp, false);
+  rt::lock(&rt::sched.lock);
+  int64_t after = rt::sched.mnext;
+  rt::unlock(&rt::sched.lock);
+  EXPECT_EQ(after, made) << "an M started with no run going on";
+  EXPECT_EQ(gotest::go([] {}, 2), 0);  // and the next run is whole
 }
 
 // The race itself, many times: the outside thread readies a goroutine as

@@ -82,11 +82,12 @@ pthread_t mthread[kMaxM];  // each M's thread, joined when a run ends
 
 }  // namespace
 
-// Not in Go: a thread outside the scheduler (a test's) that readies a g
-// holds this from queueing the g until the M it may start has its thread;
-// run() holds it to end the run (mainStarted = false).  So an M started
-// from outside belongs to a run that joins it, and never runs on into the
-// next run, holding a P that run gave to another M.
+// Not in Go: a thread outside the scheduler (a test's, the demo's watcher)
+// that starts an M (ready, or wakep for a timer it set) holds this until
+// the M has its thread; run() holds it to end the run (mainStarted =
+// false).  So an M started from outside belongs to a run that joins it,
+// and never runs on into the next run, holding a P that run gave to
+// another M.
 mutex outsideLock;
 
 namespace {
@@ -238,12 +239,10 @@ void ready(g* gp, bool next) {
     // does for a caller with no P (its startIdle), not by wakep: wakep
     // leaves the g to a spinning M, and one that has looked at the global
     // queue and is about to stop spinning would never see it.
-    lock(&outsideLock);  // until the M started for it has its thread (run)
     lock(&sched.lock);
     globrunqput(gp);
     unlock(&sched.lock);
-    if (mainStarted && sched.npidle.load() != 0) startm(nullptr, false);
-    unlock(&outsideLock);
+    if (sched.npidle.load() != 0) startm(nullptr, false);
     return;
   }
   runqput(pp, gp, next);  // proc.go:860
@@ -335,11 +334,29 @@ void stopm() {
 // proc.go:2252  startm's caller counted the new M as spinning.
 void mspinning() { getm()->spinning = true; }  // proc.go:2254
 
+// Not in Go: while a thread outside the scheduler is in startm, it holds
+// outsideLock (which see).
+struct outsideScope {
+  bool outside = getm() == nullptr;
+  outsideScope() {
+    if (outside) lock(&outsideLock);
+  }
+  ~outsideScope() {
+    if (outside) unlock(&outsideLock);
+  }
+};
+
 }  // namespace
 
 // proc.go:2269  Start (or wake) an M to run pp, or an idle P if pp is nil.
 // spinning: the caller counted it in nmspinning, and it is to look for work.
 void startm(p* pp, bool spinning) {
+  // Not in Go: from a thread outside, only while a run goes on.
+  outsideScope scope;
+  if (scope.outside && !mainStarted) {
+    if (spinning) sched.nmspinning.fetch_sub(1);  // as wakep counted it
+    return;
+  }
   lock(&sched.lock);            // proc.go:2287
   if (pp == nullptr) {          // proc.go:2288
     pp = pidleget(0, nullptr);  // proc.go:2289
@@ -1716,7 +1733,7 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
   wakep();  // proc.go:1309
   tls_m = nullptr;
   mstart(m0);          // m0 schedules here until the run is over
-  lock(&outsideLock);  // no M starts from outside after this (ready)
+  lock(&outsideLock);  // no M starts from outside after this (startm)
   mainStarted = false;
   unlock(&outsideLock);
   // Every M but m0 runs on a thread of its own; wait for them all,
