@@ -240,6 +240,7 @@ TEST(Stress, ReadyFromAThreadOutsideAsMainReturnsLeavesNoMBehind) {
     return n;
   };
   int alone = threads(), left = 0, round = 0;
+  std::atomic<int> woke{0};  // the goroutines readied so far that have run
   for (; round < 20000 && left == 0; round++) {
     std::atomic<rt::g*> parked{nullptr};
     std::atomic<int> step{0};  // 1: ready it now; 2: readied; 3: you may end
@@ -253,7 +254,10 @@ TEST(Stress, ReadyFromAThreadOutsideAsMainReturnsLeavesNoMBehind) {
     });
     gotest::go(
         [&] {
-          gotest::spawn([&] { park_into(&parked); });
+          gotest::spawn([&] {
+            park_into(&parked);
+            woke++;
+          });
           gotest::until([&] { return parked.load() != nullptr; });
           step = 1;  // main returns while the outside thread readies the goroutine
         },
@@ -264,7 +268,9 @@ TEST(Stress, ReadyFromAThreadOutsideAsMainReturnsLeavesNoMBehind) {
     step = 3;
     outside.join();
   }
-  EXPECT_EQ(gotest::go([] {}, 2), 0) << "the last goroutine readied never ran";
+  // A goroutine readied as its run ended runs in a later one: this one
+  // waits for the last.
+  EXPECT_EQ(gotest::go([&] { gotest::until([&] { return woke.load() == round; }); }, 2), 0);
   EXPECT_EQ(left, 0) << "after round " << round << ", " << left
                      << " M(s) of a run that has returned still running";
 }
