@@ -174,15 +174,15 @@ TEST(Proc, ARunEndsOnlyWhenNoThreadOutsideIsStartingAnM) {
 // so the outside thread's ready starts an M; it finds outsideLock taken and
 // sleeps there.
 TEST(Proc, AThreadOutsideStartsAnMOnlyUnderOutsideLock) {
-  std::atomic<rt::g*> parked{nullptr};
+  std::atomic<rt::g*> parked{nullptr}, target{nullptr};  // target: the g to ready, if any
   std::atomic<bool> go_on{false}, readied{false}, finished{false};
   std::atomic<int> tid{0};
-  bool asleep = false;
+  bool quiet = false, asleep = false;
   rt::lock(&rt::outsideLock);
   std::thread outside([&] {
     tid = testutil::gettid_();
     while (!go_on.load()) sched_yield();
-    rt::goready(parked.load());
+    if (rt::g* gp = target.load()) rt::goready(gp);
     readied = true;
   });
   int32_t left = gotest::go(
@@ -191,22 +191,29 @@ TEST(Proc, AThreadOutsideStartsAnMOnlyUnderOutsideLock) {
           park_into(&parked);
           finished = true;
         });
-        spin_until([&] {
+        quiet = spin_until([&] {
           rt::lock(&rt::sched.lock);
-          bool quiet = parked.load() != nullptr && rt::sched.npidle.load() == 1 &&
-                       rt::sched.nmspinning.load() == 0;
+          bool q = parked.load() != nullptr && rt::sched.npidle.load() == 1 &&
+                   rt::sched.nmspinning.load() == 0;
           rt::unlock(&rt::sched.lock);
-          return quiet;
+          return q;
         });
+        if (quiet) target = parked.load();
         go_on = true;
-        asleep =
-            spin_until([&] { return readied || asleep_in_futex_on(tid, &rt::outsideLock.key); }) &&
-            !readied;
+        if (quiet)
+          asleep = spin_until(
+                       [&] { return readied || asleep_in_futex_on(tid, &rt::outsideLock.key); }) &&
+                   !readied;
         rt::unlock(&rt::outsideLock);
+        if (!quiet) {  // fail, but leave nothing parked for the tests after this one
+          gotest::until([&] { return parked.load() != nullptr; });
+          rt::goready(parked.load());
+        }
         gotest::until([&] { return finished.load(); });
       },
       2);
   outside.join();
+  ASSERT_TRUE(quiet) << "the goroutine never parked with the other P idle and its M asleep";
   EXPECT_TRUE(asleep) << "the outside thread started an M without outsideLock";
   EXPECT_EQ(left, 0);
 }
