@@ -10,10 +10,6 @@
 
 #include "testutil.h"
 
-namespace {
-std::string run(const std::string& cmd, int* status) { return testutil::output_of(cmd, status); }
-}  // namespace
-
 // netpollBreak's write and the blocked poller's read, as the trace tells
 // them: the break pipe's byte, or (NETPOLL_GO=1.23) the eventfd's counter.
 #if NETPOLL_GO >= 123
@@ -32,7 +28,8 @@ TEST(Demo, TracedRunShowsParkWakeBreakAndTimeout) {
   std::string demo = testutil::build_dir() + "/demo";
   ASSERT_TRUE(testutil::built(demo));
   int st = -1;
-  std::string out = run("NETPOLLTRACE=1 NETPOLL_PROCS=2 timeout 60 " + demo + " 2>&1", &st);
+  std::string out =
+      testutil::output_of("NETPOLLTRACE=1 NETPOLL_PROCS=2 timeout 60 " + demo + " 2>&1", &st);
   EXPECT_EQ(st, 0) << out;
   for (const char* want :
        {"netpollinit: epfd ", "epollwait blocks, timeout -1 ms",
@@ -60,7 +57,7 @@ TEST(Demo, EndsWithNetpollWaitersCountingItsNetpollWakeUps) {
 #endif
   std::string demo = testutil::build_dir() + "/demo";
   int st = -1;
-  std::string out = run("NETPOLL_PROCS=1 timeout 60 " + demo + " 2>&1", &st);
+  std::string out = testutil::output_of("NETPOLL_PROCS=1 timeout 60 " + demo + " 2>&1", &st);
   ASSERT_EQ(st, 0) << out;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(out, m, std::regex("still alive: 0; netpollWaiters=([0-9]+) ")))
@@ -76,7 +73,7 @@ TEST(Demo, OneProcRunSucceeds) {
   std::string demo = testutil::build_dir() + "/demo";
   ASSERT_TRUE(testutil::built(demo));
   int st = -1;
-  std::string out = run("NETPOLL_PROCS=1 timeout 60 " + demo + " 2>&1", &st);
+  std::string out = testutil::output_of("NETPOLL_PROCS=1 timeout 60 " + demo + " 2>&1", &st);
   EXPECT_EQ(st, 0) << out;
   EXPECT_NE(out.find("read returned \"i/o timeout\""), std::string::npos) << out;
 }
@@ -90,7 +87,7 @@ TEST(Demo, RunsCleanUnderValgrindMemcheck) {
     GTEST_SKIP() << "valgrind is not installed (apt-get install valgrind)";
   std::string demo = testutil::build_dir() + "/demo";
   int st = -1;
-  std::string out = run(
+  std::string out = testutil::output_of(
       "NETPOLL_PROCS=2 timeout 300 valgrind --tool=memcheck --error-exitcode=99 " + demo + " 2>&1",
       &st);
   EXPECT_EQ(st, 0) << out;

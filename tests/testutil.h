@@ -78,24 +78,31 @@ inline int closed_fd() {
 
 inline int gettid_() { return static_cast<int>(::syscall(SYS_gettid)); }
 
+// Whether thread tid of this process sleeps in system call nr now (and,
+// if arg0 is given, with that first argument: a futex's address, say).
+// /proc/self/task/TID/syscall has the number from the call's entry, then
+// its arguments; stat's state after the name is S once it really sleeps.
+inline bool asleep_in_syscall(int tid, long nr, const void* arg0 = nullptr) {
+  std::string task = "/proc/self/task/" + std::to_string(tid);
+  std::ifstream sc(task + "/syscall"), st(task + "/stat");
+  long n = -1;
+  std::string arg, stat;
+  if (!(sc >> n >> arg) || n != nr) return false;
+  if (arg0 != nullptr && std::stoull(arg, nullptr, 16) != reinterpret_cast<uintptr_t>(arg0))
+    return false;
+  std::getline(st, stat);
+  size_t rp = stat.rfind(')');
+  return rp != std::string::npos && rp + 2 < stat.size() && stat[rp + 2] == 'S';
+}
+
 // Waits until thread tid of this process is blocked inside system call nr,
 // as the kernel reports it in /proc/self/task/TID/syscall.  This is how a
 // test knows a wait has really begun before it sends a signal or a wake-up,
 // without sleeping and hoping.  Gives up after 30 s and returns false.
 inline bool wait_until_in_syscall(int tid, long nr) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  std::string path = "/proc/self/task/" + std::to_string(tid) + "/syscall";
   while (std::chrono::steady_clock::now() < deadline) {
-    std::ifstream f(path);
-    long n = -1;
-    if (f >> n && n == nr) {
-      // The number is there from syscall entry; the state shows the thread
-      // has actually gone to sleep in it.
-      std::ifstream st("/proc/self/task/" + std::to_string(tid) + "/stat");
-      std::string all((std::istreambuf_iterator<char>(st)), std::istreambuf_iterator<char>());
-      auto rp = all.rfind(')');
-      if (rp != std::string::npos && rp + 2 < all.size() && all[rp + 2] == 'S') return true;
-    }
+    if (asleep_in_syscall(tid, nr)) return true;
     sched_yield();
   }
   return false;

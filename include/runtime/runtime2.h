@@ -299,7 +299,7 @@ struct schedt {
 };
 
 extern schedt sched;
-extern mutex outsideLock;  // proc.cpp, not in Go: held by a thread outside readying a g
+extern mutex outsideLock;  // proc.cpp, not in Go: a thread outside starting an M holds it
 extern g* allg_head;       // proc.cpp: every g, linked by alllink (Go's allgs)
 extern p* allp[];          // proc.cpp: the Ps, allp[0..gomaxprocs)
 extern int32_t gomaxprocs;
