@@ -38,6 +38,9 @@ NASM ?= nasm
 CXXFLAGS ?= -O0 -g
 B := build$(if $(filter-out 1.19,$(NETPOLL_GO)),/go$(NETPOLL_GO))$(if $(SANITIZE),/san-$(subst $(comma),-,$(SANITIZE)))$(if $(findstring -O2,$(CXXFLAGS)),/opt)
 CXXFLAGS += -std=c++17 -Wall -Wextra -fPIE -pthread
+# Every function keeps a frame pointer, at -O2 too, as Go's amd64 frames
+# keep BP: the runtime's tracebacks walk the chain (src/runtime/traceback.cpp).
+CXXFLAGS += -fno-omit-frame-pointer
 # Every function begins with a call to __cyg_profile_func_enter, where the
 # runtime compares the stack pointer with g.stackguard0 as Go's compiled
 # prologues do (src/runtime/stack.cpp).  Inline code from system headers
@@ -61,17 +64,26 @@ RUNTIME_ASM := \
 	asm/sys_linux_amd64.asm
 RUNTIME_SRC := \
 	src/runtime/lock_futex.cpp \
+	src/runtime/mprof.cpp \
 	src/runtime/nbpipe_pipe2.cpp \
 	src/runtime/netpoll.cpp \
 	src/runtime/netpoll_epoll.cpp \
 	src/runtime/netpolltrace.cpp \
 	src/runtime/os_linux.cpp \
 	src/runtime/panic.cpp \
+	src/runtime/print.cpp \
 	src/runtime/proc.cpp \
+	src/runtime/runtime1.cpp \
 	src/runtime/sema.cpp \
+	src/runtime/sigqueue.cpp \
+	src/runtime/signal_amd64.cpp \
+	src/runtime/signal_unix.cpp \
+	src/runtime/sigtab_linux_generic.cpp \
 	src/runtime/stack.cpp \
+	src/runtime/symtab.cpp \
 	src/runtime/time.cpp \
 	src/runtime/time_nofake.cpp \
+	src/runtime/traceback.cpp \
 	src/runtime/vdso_linux.cpp \
 	src/runtime/vdso_linux_amd64.cpp
 
@@ -88,6 +100,9 @@ NET_SRC := \
 	src/net/fd_posix.cpp \
 	src/net/fd_unix.cpp \
 	src/net/net.cpp \
+	src/net/tcpsock.cpp \
+	src/os/file.cpp \
+	src/os/pipe2_unix.cpp \
 	src/sync/waitgroup.cpp
 
 DEMO_SRC := \
@@ -132,7 +147,11 @@ TEST_SRC := \
 	tests/make_test.cpp \
 	tests/notes_test.cpp \
 	tests/conformance_test.cpp \
-	tests/gdb_test.cpp
+	tests/gdb_test.cpp \
+	tests/signal_unix_test.cpp \
+	tests/traceback_test.cpp \
+	tests/gotest/net_timeout_test.cpp \
+	tests/gotest/os_pipe_test.cpp
 
 obj = $(patsubst %,$(B)/%.o,$(basename $(1)))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_ASM) $(RUNTIME_SRC))
@@ -302,9 +321,8 @@ endif
 test-one: deps $(B)/demo $(B)/tour $(B)/goref $(B)/tests/gdb_target build/go/echo $(MMDC) $(B)/tests/runtime_test
 	$(B)/tests/runtime_test --gtest_filter='$(TEST_FILTER)'
 
-# What is too big or too slow for make test: a million parked goroutines,
-# the long storm, and 20,000 runs that end as a thread outside the
-# scheduler readies a goroutine.  CI runs it too.
+# What is too big or too slow for make test: a million parked goroutines
+# and the long storm.  CI runs it too.
 stress: deps $(B)/tests/runtime_test
 	$(B)/tests/runtime_test --gtest_filter='Stress.*'
 
@@ -357,6 +375,17 @@ $(B)/tests/gdb_target: $(B)/tests/gdb_target.o $(B)/libruntime.a
 $(B)/tests/runtime_test: $(TEST_OBJ) $(TRACER_OBJ) $(GOREF_OBJ) $(NET_OBJ) $(B)/libruntime.a
 	$(say) LINK $@
 	$(Q)$(link) -lgtest
+
+# What runs in a signal handler, or prints while other Ms run on (the
+# handler, the tracebacks and what they call): built without
+# ThreadSanitizer's instrumentation, as Go's race detector instruments no
+# runtime code.  A signal may land inside TSan's own bookkeeping, which
+# instrumented code in the handler would re-enter.
+SIGNAL_OBJ := $(call obj,$(addprefix src/runtime/,mprof.cpp panic.cpp print.cpp runtime1.cpp \
+  sigqueue.cpp signal_amd64.cpp signal_unix.cpp sigtab_linux_generic.cpp symtab.cpp traceback.cpp))
+ifneq ($(findstring thread,$(SANITIZE)),)
+$(SIGNAL_OBJ): CXXFLAGS += -fno-sanitize=thread
+endif
 
 # The stack check itself: not instrumented (it would call itself), and
 # without debug information, so that gdb's `step` walks past it into the

@@ -21,14 +21,15 @@
 ; points at our caller's return address throughout.
 ;
 ; Names.  Go's names are kept, except where glibc already exports the
-; symbol (exit, open, read, pipe2, madvise): a stub of that name would replace
-; libc's for the whole program.  Those take Go's linker symbol with `·`
-; spelled `_`:
+; symbol (exit, open, read, pipe2, usleep, madvise, gettid, raise, getpid,
+; tgkill, sigreturn, sigaltstack): a stub of that name would replace libc's
+; for the whole program.  Those take Go's linker symbol with `·` spelled `_`:
 ;   runtime·exit    -> runtime_exit
 ;   runtime·open    -> runtime_open
 ;   runtime·read    -> runtime_read
 ;   runtime·pipe2   -> runtime_pipe2
 ;   runtime·madvise -> runtime_madvise
+;   runtime·raise   -> runtime_raise        (and so on)
 ; The C++ declarations are in include/runtime/sys_linux_amd64.h.
 ;
 ; int32 arguments.  Go loads each with MOVL, and a 32-bit move clears the
@@ -53,16 +54,24 @@ SYS_write               equ 1
 SYS_close               equ 3
 SYS_mmap                equ 9
 SYS_munmap              equ 11
+SYS_rt_sigaction        equ 13
+SYS_rt_sigprocmask      equ 14
+SYS_rt_sigreturn        equ 15
 SYS_sched_yield         equ 24
 SYS_madvise             equ 28
 SYS_nanosleep           equ 35
+SYS_getpid              equ 39
+SYS_kill                equ 62
 SYS_fcntl               equ 72
+SYS_sigaltstack         equ 131
+SYS_gettid              equ 186
 SYS_futex               equ 202
 SYS_epoll_create        equ 213
 SYS_clock_gettime       equ 228
 SYS_exit_group          equ 231
 SYS_epoll_wait          equ 232         ; Go 1.19 does not use this one
 SYS_epoll_ctl           equ 233
+SYS_tgkill              equ 234
 SYS_openat              equ 257
 SYS_epoll_pwait         equ 281
 SYS_eventfd2            equ 290         ; go1.23's netpollBreak, not 1.19's
@@ -218,6 +227,89 @@ runtime_usleep:
         ret                                     ; sys_linux_amd64.s:140
 .end:
 
+; int32_t runtime_gettid(void);                              Go's `gettid`
+; Go: sys_linux_amd64.s:142  (TEXT runtime·gettid)
+; The calling thread's id: the name the kernel knows it by, which tgkill
+; aims at and /proc/self/task lists.  Every M records its own (minit,
+; src/runtime/os_linux.cpp).  gettid cannot fail.  rcx, r11 clobbered.
+global runtime_gettid:function (runtime_gettid.end - runtime_gettid)
+runtime_gettid:
+        mov     eax, SYS_gettid                 ; sys_linux_amd64.s:143
+        syscall                                 ; sys_linux_amd64.s:144
+                                                ; sys_linux_amd64.s:145  result: already in eax
+        ret                                     ; sys_linux_amd64.s:146
+.end:
+
+; void runtime_raise(uint32_t sig);                          Go's `raise`
+; Go: sys_linux_amd64.s:148  (TEXT runtime·raise)
+;   sig+0(FP) -> edx (arrives in edi)
+; Sends sig to this thread alone, tgkill(getpid(), gettid(), sig): a
+; signal the process raises about itself (dieFromSignal) must land where
+; it was raised, not on whichever thread the kernel would pick.  Go keeps
+; the pid in R12 across the second system call; System V says r12 is ours
+; to keep, so it is saved first.  sig arrives in edi and must move to edx
+; before edi takes the pid: Go's line 156 comes first here.  The kernel
+; leaves rdi alone across the two earlier calls.  rcx, r11 clobbered.
+global runtime_raise:function (runtime_raise.end - runtime_raise)
+runtime_raise:
+        push    r12                             ; System V: r12 is callee-saved
+        mov     eax, SYS_getpid                 ; sys_linux_amd64.s:149
+        syscall                                 ; sys_linux_amd64.s:150
+        mov     r12d, eax                       ; sys_linux_amd64.s:151  the pid
+        mov     eax, SYS_gettid                 ; sys_linux_amd64.s:152
+        syscall                                 ; sys_linux_amd64.s:153
+        mov     edx, edi                        ; sys_linux_amd64.s:156  sig, MOVL: arg 3
+        mov     esi, eax                        ; sys_linux_amd64.s:154  arg 2: the tid
+        mov     edi, r12d                       ; sys_linux_amd64.s:155  arg 1: the pid
+        mov     eax, SYS_tgkill                 ; sys_linux_amd64.s:157
+        syscall                                 ; sys_linux_amd64.s:158
+        pop     r12
+        ret                                     ; sys_linux_amd64.s:159
+.end:
+
+; void raiseproc(uint32_t sig);
+; Go: sys_linux_amd64.s:161  (TEXT runtime·raiseproc)
+;   sig+0(FP) -> esi (arrives in edi)
+; Sends sig to the whole process, kill(getpid(), sig): the kernel gives it
+; to any thread that does not block it.  GOTRACEBACK=crash relays SIGQUIT
+; from M to M this way (sighandler).  sig moves out of edi before the pid
+; takes its place: Go's line 165 first.  rcx, r11 clobbered.
+global raiseproc:function (raiseproc.end - raiseproc)
+raiseproc:
+        mov     esi, edi                        ; sys_linux_amd64.s:165  sig, MOVL: arg 2
+        mov     eax, SYS_getpid                 ; sys_linux_amd64.s:162
+        syscall                                 ; sys_linux_amd64.s:163
+        mov     edi, eax                        ; sys_linux_amd64.s:164  arg 1: the pid
+        mov     eax, SYS_kill                   ; sys_linux_amd64.s:166
+        syscall                                 ; sys_linux_amd64.s:167
+        ret                                     ; sys_linux_amd64.s:168
+.end:
+
+; int64_t runtime_getpid(void);                              Go's `getpid`
+; Go: sys_linux_amd64.s:170  (TEXT ·getpid)
+; The process id; signalM's tgkill names the process with it.  rcx, r11
+; clobbered.
+global runtime_getpid:function (runtime_getpid.end - runtime_getpid)
+runtime_getpid:
+        mov     eax, SYS_getpid                 ; sys_linux_amd64.s:171
+        syscall                                 ; sys_linux_amd64.s:172
+                                                ; sys_linux_amd64.s:173  result: already in rax
+        ret                                     ; sys_linux_amd64.s:174
+.end:
+
+; void runtime_tgkill(int64_t tgid, int64_t tid, int64_t sig);  Go's `tgkill`
+; Go: sys_linux_amd64.s:176  (TEXT ·tgkill)
+;   tgid+0(FP) -> rdi   tid+8(FP) -> rsi   sig+16(FP) -> rdx   (all in place)
+; Sends sig to one thread of one process: signalM's way to reach a given M.
+; Go discards the answer; rax holds it.  rcx, r11 clobbered.
+global runtime_tgkill:function (runtime_tgkill.end - runtime_tgkill)
+runtime_tgkill:
+                                                ; sys_linux_amd64.s:177-179  tgid, tid, sig: already in rdi, rsi, rdx
+        mov     eax, SYS_tgkill                 ; sys_linux_amd64.s:180
+        syscall                                 ; sys_linux_amd64.s:181
+        ret                                     ; sys_linux_amd64.s:182
+.end:
+
 ; int64_t nanotime1(void);
 ; Go: sys_linux_amd64.s:228  (TEXT runtime·nanotime1)
 ; CLOCK_MONOTONIC in nanoseconds.  When sysargs found a vDSO
@@ -302,6 +394,118 @@ nanotime1:
         jmp     .ret                            ; sys_linux_amd64.s:291
 .end:
 
+; void rtsigprocmask(int32_t how, const sigset *new, sigset *old, int32_t size);
+; Go: sys_linux_amd64.s:293  (TEXT runtime·rtsigprocmask)
+;   how+0(FP) -> edi (zero-extended)   new+8(FP) -> rsi   old+16(FP) -> rdx
+;   size+24(FP) -> r10d (arrives in ecx, zero-extended)
+; This thread's signal mask: block, unblock or set (how), the old mask into
+; *old when old is not null.  size is the kernel's sigset size, 8 bytes.
+; A refusal means the runtime passed nonsense: Go's stub crashes on purpose
+; with a store to 0xf1, as sysMunmap does; so does this one.
+; rcx, r11 clobbered.
+global rtsigprocmask:function (rtsigprocmask.end - rtsigprocmask)
+rtsigprocmask:
+        mov     edi, edi                        ; sys_linux_amd64.s:294  how, MOVL
+                                                ; sys_linux_amd64.s:295-296  new, old: already in rsi, rdx
+        mov     r10d, ecx                       ; sys_linux_amd64.s:297  size, MOVL, into the 4th register
+        mov     eax, SYS_rt_sigprocmask         ; sys_linux_amd64.s:298
+        syscall                                 ; sys_linux_amd64.s:299
+        cmp     rax, -4095                      ; sys_linux_amd64.s:300
+        jbe     .ok                             ; sys_linux_amd64.s:301
+        mov     dword [abs 0xf1], 0xf1          ; sys_linux_amd64.s:302  crash
+.ok:
+        ret                                     ; sys_linux_amd64.s:303
+.end:
+
+; int32_t rt_sigaction(uintptr_t sig, const sigactiont *new, sigactiont *old,
+;                      uintptr_t size);
+; Go: sys_linux_amd64.s:305  (TEXT runtime·rt_sigaction)
+;   sig+0(FP) -> rdi   new+8(FP) -> rsi   old+16(FP) -> rdx   (in place)
+;   size+24(FP) -> r10 (arrives in rcx, which `syscall` overwrites)
+; The kernel's own sigaction, not libc's: libc's sigaction fills in its
+; own restorer and, under a sanitizer, is the sanitizer's wrapper.  The
+; runtime passes the kernel's struct (defs_linux_amd64.h's sigactiont),
+; whose sa_restorer is where a handler returns to: runtime_sigreturn,
+; below.  Returns 0 or -errno.  rcx, r11 clobbered.
+global rt_sigaction:function (rt_sigaction.end - rt_sigaction)
+rt_sigaction:
+                                                ; sys_linux_amd64.s:306-308  sig, new, old: already in rdi, rsi, rdx
+        mov     r10, rcx                        ; sys_linux_amd64.s:309  size, MOVQ, into the 4th register
+        mov     eax, SYS_rt_sigaction           ; sys_linux_amd64.s:310
+        syscall                                 ; sys_linux_amd64.s:311
+                                                ; sys_linux_amd64.s:312  result: already in eax
+        ret                                     ; sys_linux_amd64.s:313
+.end:
+
+; void sigfwd(uintptr_t fn, uint32_t sig, void *info, void *ctx);
+; Go: sys_linux_amd64.s:328  (TEXT runtime·sigfwd)
+;   fn+0(FP) -> rax (from rdi)   sig+8(FP) -> edi (from esi)
+;   info+16(FP) -> rsi (from rdx)   ctx+24(FP) -> rdx (from rcx)
+; Calls fn(sig, info, ctx), the handler that was installed before ours
+; (sigfwdgo): a sanitizer's, say, for a fault outside any goroutine.  The
+; arguments move one register left, each before it is overwritten; the
+; stack is aligned for a C function as Go aligns it, and rbp restores it.
+global sigfwd:function (sigfwd.end - sigfwd)
+sigfwd:
+        mov     rax, rdi                        ; sys_linux_amd64.s:329  fn
+        mov     edi, esi                        ; sys_linux_amd64.s:330  sig, MOVL
+        mov     rsi, rdx                        ; sys_linux_amd64.s:331  info
+        mov     rdx, rcx                        ; sys_linux_amd64.s:332  ctx
+        push    rbp                             ; sys_linux_amd64.s:333
+        mov     rbp, rsp                        ; sys_linux_amd64.s:334
+        and     rsp, -16                        ; sys_linux_amd64.s:335  alignment for x86_64 ABI
+        call    rax                             ; sys_linux_amd64.s:336
+        mov     rsp, rbp                        ; sys_linux_amd64.s:337
+        pop     rbp                             ; sys_linux_amd64.s:338
+        ret                                     ; sys_linux_amd64.s:339
+.end:
+
+; void sigtramp(int sig, void *info, void *ctx);      the kernel calls it
+; Go: sys_linux_amd64.s:342  (TEXT runtime·sigtramp)
+; Every signal the runtime handles enters here, on the M's gsignal stack
+; (the alternate stack, SA_ONSTACK), called by the kernel with the C
+; convention: sig, info, ctx in rdi, rsi, rdx.  It returns to the
+; sa_restorer the kernel pushed, runtime_sigreturn.
+; Go's stub moves from the C ABI into Go's: it saves the registers C keeps
+; (Go's ABI keeps none), loads g into R14 and zeroes X15.  sigtrampgo here
+; is a System V function that keeps rbx, rbp, r12-r15 itself and reads
+; its M from thread-local storage, so only the call is left, with the
+; stack aligned for it: the kernel enters with rsp 8 past a 16-byte
+; boundary, as any call does.  The kernel clears the direction flag for a
+; handler, which is what the CLD in Go's macro makes sure of.
+extern sigtrampgo
+global sigtramp:function (sigtramp.end - sigtramp)
+sigtramp:
+                                                ; sys_linux_amd64.s:344  PUSH_REGS_HOST_TO_ABI0: sigtrampgo keeps them
+                                                ; sys_linux_amd64.s:347-349  g into R14, X15 = 0: no g register here
+                                                ; sys_linux_amd64.s:352  NOP SP: quiets Go's vet
+        sub     rsp, 8                          ; sys_linux_amd64.s:353  ADJSP $24: here, alignment only
+                                                ; sys_linux_amd64.s:356-358  sig, info, ctx: already in rdi, rsi, rdx
+        call    sigtrampgo                      ; sys_linux_amd64.s:359
+        add     rsp, 8                          ; sys_linux_amd64.s:361  ADJSP $-24
+                                                ; sys_linux_amd64.s:363  POP_REGS_HOST_TO_ABI0
+        ret                                     ; sys_linux_amd64.s:364  into runtime_sigreturn
+.end:
+
+; void runtime_sigreturn(void);                              Go's `sigreturn`
+; Go: sys_linux_amd64.s:472  (TEXT runtime·sigreturn)
+; The sa_restorer: a handler's return address, pushed by the kernel.
+; rt_sigreturn restores the registers and signal mask the kernel saved in
+; the frame at rsp and resumes the interrupted code; it never returns here.
+; x86-64 kernels require a restorer (SA_RESTORER); libc installs its own,
+; the runtime installs this one (setsig, src/runtime/os_linux.cpp).
+; Its bytes must be glibc's restorer's, 48 c7 c0 0f 00 00 00 0f 05: an
+; unwinder (libgcc's, gdb's) knows a signal frame by exactly them, and
+; can then walk from a handler back into the code it interrupted.  NASM
+; would shorten `mov rax, 15` to the 5-byte `mov eax, 15`; `strict dword`
+; keeps Go's MOVQ as it is.
+global runtime_sigreturn:function (runtime_sigreturn.end - runtime_sigreturn)
+runtime_sigreturn:
+        mov     rax, strict dword SYS_rt_sigreturn  ; sys_linux_amd64.s:473  MOVQ, as glibc's
+        syscall                                 ; sys_linux_amd64.s:474
+        int3                                    ; sys_linux_amd64.s:475  not reached
+.end:
+
 ; struct mmapResult { void *p; int64_t err; }
 ; mmapResult sysMmap(void *addr, uintptr_t n, int32_t prot, int32_t flags,
 ;                    int32_t fd, uint32_t off);
@@ -367,16 +571,6 @@ runtime_madvise:
         ret                                     ; sys_linux_amd64.s:547
 .end:
 
-; void osyield(void);
-; Go: sys_linux_amd64.s:655  (TEXT runtime·osyield)
-; sched_yield: give the CPU to another thread; the lock's passive spin.
-global osyield:function (osyield.end - osyield)
-osyield:
-        mov     eax, SYS_sched_yield            ; sys_linux_amd64.s:656
-        syscall                                 ; sys_linux_amd64.s:657
-        ret                                     ; sys_linux_amd64.s:658
-.end:
-
 ; int32_t futex(void *addr, int32_t op, uint32_t val,
 ;               const void *ts, void *addr2, uint32_t val3);
 ; Go: sys_linux_amd64.s:551  (TEXT runtime·futex)
@@ -396,6 +590,36 @@ futex:
         syscall                                 ; sys_linux_amd64.s:559
                                                 ; sys_linux_amd64.s:560  result: already in eax
         ret                                     ; sys_linux_amd64.s:561
+.end:
+
+; void runtime_sigaltstack(const stackt *new, stackt *old);  Go's `sigaltstack`
+; Go: sys_linux_amd64.s:628  (TEXT runtime·sigaltstack)
+;   new+0(FP) -> rdi   old+8(FP) -> rsi   (in place)
+; This thread's alternate signal stack, where the kernel runs a handler
+; installed with SA_ONSTACK: every M sets its gsignal stack here (minit),
+; so that a signal can be handled even when a goroutine's stack is nearly
+; full.  A refusal crashes on purpose, as in rtsigprocmask.
+; rcx, r11 clobbered.
+global runtime_sigaltstack:function (runtime_sigaltstack.end - runtime_sigaltstack)
+runtime_sigaltstack:
+                                                ; sys_linux_amd64.s:629-630  new, old: already in rdi, rsi
+        mov     eax, SYS_sigaltstack            ; sys_linux_amd64.s:631  MOVQ: the number is small
+        syscall                                 ; sys_linux_amd64.s:632
+        cmp     rax, -4095                      ; sys_linux_amd64.s:633
+        jbe     .ok                             ; sys_linux_amd64.s:634
+        mov     dword [abs 0xf1], 0xf1          ; sys_linux_amd64.s:635  crash
+.ok:
+        ret                                     ; sys_linux_amd64.s:636
+.end:
+
+; void osyield(void);
+; Go: sys_linux_amd64.s:655  (TEXT runtime·osyield)
+; sched_yield: give the CPU to another thread; the lock's passive spin.
+global osyield:function (osyield.end - osyield)
+osyield:
+        mov     eax, SYS_sched_yield            ; sys_linux_amd64.s:656
+        syscall                                 ; sys_linux_amd64.s:657
+        ret                                     ; sys_linux_amd64.s:658
 .end:
 
 ; int32_t epollcreate(int32_t size);

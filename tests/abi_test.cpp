@@ -2,6 +2,7 @@
 // (rbx, rbp, r12-r15) come back as they went in, and libc's errno is never
 // touched, on the success path and on the error path alike.
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/futex.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -26,6 +27,9 @@ rt::epollevent g_evs[4];
 char g_buf[8];
 int32_t g_rw[2];
 uint32_t g_word;
+rt::sigactiont g_sa;
+rt::sigset g_mask;
+rt::stackt g_st;
 
 uint64_t u(int64_t v) { return static_cast<uint64_t>(v); }
 uint64_t p(const void* v) { return reinterpret_cast<uint64_t>(v); }
@@ -111,6 +115,39 @@ const AbiCase kCases[] = {
        return Args{{p(&g_word), FUTEX_WAKE_PRIVATE, 1}};
      },
      {{p(&g_word), 99, 1}}},
+    {"rt_sigaction",  // the handler of SIGUSR2, read; SIGKILL's may not be set
+     f(rt::rt_sigaction),
+     [](int, int, int) {
+       return Args{{SIGUSR2, 0, p(&g_sa), 8}};
+     },
+     {{SIGKILL, p(&g_sa), 0, 8}}},
+    {"tgkill",  // signal 0 to this thread: the checks, no signal
+     f(rt::tgkill),
+     [](int, int, int) {
+       return Args{{u(::getpid()), u(testutil::gettid_()), 0}};
+     },
+     {{u(-1), u(-1), 0}}},
+    {"raise", f(rt::raise), [](int, int, int) { return Args{{0}}; }, {{999}}},
+    {"raiseproc", f(rt::raiseproc), [](int, int, int) { return Args{{0}}; }, {{999}}},
+};
+
+// Stubs that cannot fail, or that crash on purpose when they do (as Go's):
+// the success path only.
+const AbiCase kSucceedOnly[] = {
+    {"gettid", f(rt::gettid), [](int, int, int) { return Args{{}}; }, {}},
+    {"getpid", f(rt::getpid), [](int, int, int) { return Args{{}}; }, {}},
+    {"rtsigprocmask",  // this thread's mask, read
+     f(rt::rtsigprocmask),
+     [](int, int, int) {
+       return Args{{SIG_BLOCK, 0, p(&g_mask), 8}};
+     },
+     {}},
+    {"sigaltstack",  // this thread's alternate stack, read
+     f(rt::sigaltstack),
+     [](int, int, int) {
+       return Args{{0, p(&g_st)}};
+     },
+     {}},
 };
 
 class Abi : public testing::TestWithParam<AbiCase> {
@@ -168,6 +205,27 @@ TEST_P(Abi, ErrnoIsLeftAsItWasOnSuccess) {
 
 INSTANTIATE_TEST_SUITE_P(Stubs, Abi, testing::ValuesIn(kCases),
                          [](const auto& i) { return std::string(i.param.name); });
+
+class AbiSucceedOnly : public testing::TestWithParam<AbiCase> {};
+
+TEST_P(AbiSucceedOnly, CalleeSavedRegistersAndErrnoSurviveSuccess) {
+  const AbiCase& c = GetParam();
+  Args a = c.ok(-1, -1, -1);
+  uint32_t clobbered = 0xffffffff;
+  errno = 31337;
+  int64_t r = abi_call(c.fn, a.a[0], a.a[1], a.a[2], a.a[3], 0, 0, &clobbered);
+  EXPECT_GE(static_cast<int32_t>(r), 0) << "this call was meant to succeed";
+  EXPECT_EQ(clobbered, 0u) << "changed registers: 1 rbx 2 rbp 4 r12 8 r13 16 r14 32 r15";
+  EXPECT_EQ(errno, 31337);
+}
+INSTANTIATE_TEST_SUITE_P(Stubs, AbiSucceedOnly, testing::ValuesIn(kSucceedOnly),
+                         [](const auto& i) { return std::string(i.param.name); });
+
+// gettid and getpid are the kernel's answers, the same as libc's.
+TEST(Abi, GettidAndGetpidAreTheKernelsAnswers) {
+  EXPECT_EQ(static_cast<int>(rt::gettid()), testutil::gettid_());
+  EXPECT_EQ(rt::getpid(), static_cast<int64_t>(::getpid()));
+}
 
 // The stubs whose results are not an int32: checked on their own.
 TEST(Abi, Nanotime1KeepsCalleeSavedRegistersAndErrno) {

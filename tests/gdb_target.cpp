@@ -65,7 +65,7 @@ void main_goroutine(void*) {
   gdb_stop_here();
 
   ::write(pipefd[1], "x", 1);  // wake the reader
-  while (reader_pd->rg.load() != 0 || rt::sched.ngsys.load() != 0) rt::Gosched();
+  while (reader_pd->rg.load() != 0 || rt::sched.nlive.load() != 0) rt::Gosched();
   rt::poll_runtime_pollSetDeadline(deadline_pd, 0, 'r');
   for (rt::pollDesc* pd : {reader_pd, ready_pd, deadline_pd}) {
     rt::poll_runtime_pollUnblock(pd);

@@ -35,6 +35,8 @@
 #include <string>
 #include <thread>
 
+#include "testutil.h"
+
 namespace {
 
 std::atomic<long> g_started{0};  // steady-clock seconds when the current test began; 0: none
@@ -127,6 +129,16 @@ std::string filter_arg(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A helper (testutil.h's TEST_HELPER): a program of its own, for a test
+  // that needs one; no tests, no supervisor.
+  if (argc == 2 && std::strncmp(argv[1], "--helper=", 9) == 0) {
+    auto it = testutil::helpers().find(argv[1] + 9);
+    if (it == testutil::helpers().end()) {
+      std::fprintf(stderr, "runtime_test: no helper %s\n", argv[1] + 9);
+      return 2;
+    }
+    return it->second();
+  }
   bool death_child = false;
   for (int i = 1; i < argc; i++)
     if (std::strncmp(argv[i], "--gtest_internal_run_death_test", 31) == 0) death_child = true;

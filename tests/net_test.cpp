@@ -503,3 +503,62 @@ TEST(Net, ServeBacksOffOnEMFILESoOtherGoroutinesRunOnOneM) {
   // Killed by the alarm means Serve kept the only M.
   EXPECT_EXIT(child(), testing::ExitedWithCode(0), "");
 }
+
+// internal/poll/sock_cloexec.go:22-49: where accept4 is missing (ENOSYS) or
+// refused the way some kernels and sandboxes refuse a call they do not
+// know (EINVAL, EACCES, EFAULT), Accept falls back to accept and makes the
+// new descriptor close-on-exec and non-blocking itself; another error is
+// accept4's, returned.
+class Accept4Refused : public testing::TestWithParam<int> {};
+
+TEST_P(Accept4Refused, AcceptFallsBackToAcceptAndSetsTheFlagsItself) {
+  static int refusal;
+  refusal = GetParam();
+  auto saved = poll::Accept4Func;
+  poll::Accept4Func = [](int, int) { return -refusal; };
+  int flags = -1, fdflags = -1, err = -1;
+  gotest::go(
+      [&] {
+        net::netFD *ln, *c, *s;
+        ASSERT_EQ(net::Listen(0, &ln), 0);
+        ASSERT_EQ(net::Dial(net::Port(ln), &c), 0);
+        err = net::Accept(ln, &s);
+        if (err == 0) {
+          flags = ::fcntl(s->pfd.Sysfd, F_GETFL);
+          fdflags = ::fcntl(s->pfd.Sysfd, F_GETFD);
+          s->Close();
+          net::Free(s);
+        }
+        c->Close();
+        net::Free(c);
+        ln->Close();
+        net::Free(ln);
+      },
+      1);
+  poll::Accept4Func = saved;
+  ASSERT_EQ(err, 0) << "accept4 refused with " << testutil::errname(GetParam());
+  EXPECT_NE(flags & O_NONBLOCK, 0);
+  EXPECT_NE(fdflags & FD_CLOEXEC, 0);
+}
+INSTANTIATE_TEST_SUITE_P(Net, Accept4Refused, testing::Values(ENOSYS, EINVAL, EACCES, EFAULT),
+                         [](const auto& info) { return testutil::errname(info.param); });
+
+TEST(Net, AnyOtherAccept4ErrorIsReturned) {
+  auto saved = poll::Accept4Func;
+  poll::Accept4Func = [](int, int) { return -EPERM; };  // (ECONNABORTED would be retried)
+  int err = 0;
+  gotest::go(
+      [&] {
+        net::netFD *ln, *c, *s;
+        ASSERT_EQ(net::Listen(0, &ln), 0);
+        ASSERT_EQ(net::Dial(net::Port(ln), &c), 0);
+        err = net::Accept(ln, &s);
+        c->Close();
+        net::Free(c);
+        ln->Close();
+        net::Free(ln);
+      },
+      1);
+  poll::Accept4Func = saved;
+  EXPECT_EQ(err, -EPERM);
+}

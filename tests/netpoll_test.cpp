@@ -195,25 +195,29 @@ TEST_F(PollDesc, ClearingTheDeadlineRemovesItsTimer) {
 }
 
 TEST_F(PollDesc, StaleTimerDoesNothing) {
-  rt::poll_runtime_pollSetDeadline(pd, int64_t{3600} * 1000000000, 'r');
-  uintptr_t old = pd->rt.seq;
-  rt::poll_runtime_pollSetDeadline(pd, int64_t{7200} * 1000000000, 'r');  // rseq++
-  ASSERT_NE(pd->rseq, old);
-  int64_t rd = pd->rd;
-  rt::netpollReadDeadline(pd, old);  // the old timer firing late
-  EXPECT_EQ(pd->rd, rd) << "deadline untouched";
-  EXPECT_FALSE(rt::expiredReadDeadline(pd->info()));
-  rt::poll_runtime_pollSetDeadline(pd, 0, 'r');
+  gotest::go([&] {
+    rt::poll_runtime_pollSetDeadline(pd, int64_t{3600} * 1000000000, 'r');
+    uintptr_t old = pd->rt.seq;
+    rt::poll_runtime_pollSetDeadline(pd, int64_t{7200} * 1000000000, 'r');  // rseq++
+    ASSERT_NE(pd->rseq, old);
+    int64_t rd = pd->rd;
+    rt::netpollReadDeadline(pd, old);  // the old timer firing late
+    EXPECT_EQ(pd->rd, rd) << "deadline untouched";
+    EXPECT_FALSE(rt::expiredReadDeadline(pd->info()));
+    rt::poll_runtime_pollSetDeadline(pd, 0, 'r');
+  });
 }
 
 TEST_F(PollDesc, CurrentTimerExpiresTheDeadline) {
-  rt::poll_runtime_pollSetDeadline(pd, int64_t{3600} * 1000000000, 'r');
-  rt::netpollReadDeadline(pd, pd->rseq);  // as if it fired now
-  EXPECT_EQ(pd->rd, -1);
-  EXPECT_TRUE(rt::expiredReadDeadline(pd->info()));
-  EXPECT_EQ(rt::netpollcheckerr(pd, 'r'), rt::pollErrTimeout);
-  rt::poll_runtime_pollSetDeadline(pd, 0, 'r');
-  EXPECT_EQ(rt::netpollcheckerr(pd, 'r'), rt::pollNoError) << "reset clears the expiry";
+  gotest::go([&] {
+    rt::poll_runtime_pollSetDeadline(pd, int64_t{3600} * 1000000000, 'r');
+    rt::netpollReadDeadline(pd, pd->rseq);  // as if it fired now
+    EXPECT_EQ(pd->rd, -1);
+    EXPECT_TRUE(rt::expiredReadDeadline(pd->info()));
+    EXPECT_EQ(rt::netpollcheckerr(pd, 'r'), rt::pollErrTimeout);
+    rt::poll_runtime_pollSetDeadline(pd, 0, 'r');
+    EXPECT_EQ(rt::netpollcheckerr(pd, 'r'), rt::pollNoError) << "reset clears the expiry";
+  });
 }
 
 // --- close: netpoll.go:408 pollUnblock ---

@@ -119,8 +119,8 @@ TEST(Notes, EveryPathTheSourcesNameExists) {
 
 TEST(Notes, EveryTestTheyNameExists) {
   std::string all;
-  for (const std::string& p : files_in(std::string(PROJECT_ROOT) + "/tests", ".cpp"))
-    all += slurp(p);
+  for (const char* dir : {"/tests", "/tests/bench", "/tests/gotest"})
+    for (const std::string& p : files_in(std::string(PROJECT_ROOT) + dir, ".cpp")) all += slurp(p);
   static const std::regex name(
       R"(^(?:\w+/)?([A-Z][A-Za-z0-9]*)\.([A-Z][A-Za-z0-9]*)(?:/[\w*]+)?$)");
   int n = 0;
@@ -150,7 +150,7 @@ TEST(Notes, EveryIdentifierTheyNameExistsInOursOrGos) {
     for (const char* ext : {".cpp", ".h", ".asm", ".py"})
       for (const std::string& p : files_in(std::string(PROJECT_ROOT) + "/" + dir, ext))
         add(slurp(p));
-  for (const char* dir : {"/src/runtime", "/src/internal/poll", "/src/net", "/src/sync"})
+  for (const char* dir : {"/src/runtime", "/src/internal/poll", "/src/net", "/src/os", "/src/sync"})
     for (const char* ext : {".go", ".s"})
       for (const std::string& p : files_in(root + dir, ext)) add(slurp(p));
   static const std::regex ident(R"(^([a-z_][A-Za-z0-9_]*)(?:\(\))?$)");

@@ -385,6 +385,20 @@ const PoisonCase kPoisonCases[] = {
        same(in, w, n, {i32(testutil::open_null()), 0, 0});
        w[1] = F_SETFD, w[2] = FD_CLOEXEC;
      }},
+    {"rtsigprocmask", fnp(rt::rtsigprocmask), SYS_rt_sigprocmask, 1 | 8,  // how, size: MOVL
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       static rt::sigset old;
+       same(in, w, n, {i32(SIG_BLOCK), 0, p64(&old), 8});  // size goes from rcx to r10
+     }},
+    {"rt_sigaction", fnp(rt::rt_sigaction), SYS_rt_sigaction, 0,  // all MOVQ
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       static rt::sigactiont old;
+       same(in, w, n, {SIGUSR2, 0, p64(&old), 8});
+     }},
+    {"tgkill", fnp(rt::tgkill), SYS_tgkill, 0,
+     [](uint64_t in[6], uint64_t w[6], int* n) {
+       same(in, w, n, {static_cast<uint64_t>(::getpid()), static_cast<uint64_t>(::getpid()), 0});
+     }},
 };
 
 class ZeroExtension : public testing::TestWithParam<PoisonCase> {};

@@ -4,11 +4,14 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/select.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,12 +21,19 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "runtime/netpoll.h"
 #include "runtime/sys_linux_amd64.h"
+
+// TEST_HELPER(Name) { ... return code; }: a helper (testutil::helpers).
+#define TEST_HELPER(name)                                           \
+  static int name##_helper();                                       \
+  static testutil::RegisterHelper name##_registered(#name, name##_helper); \
+  static int name##_helper()
 
 namespace testutil {
 
@@ -132,6 +142,128 @@ inline std::string output_of(const std::string& cmd, int* status = nullptr) {
   return out;
 }
 
+// A program run by a test, with its standard output and error read
+// through pipes (or sent where the test says), for what it prints, its
+// exit status and the signals it gets.
+struct Child {
+  pid_t pid = -1;
+  int out = -1, err = -1;  // read ends, or -1 when not captured
+  // The next line of its standard output, without the newline; "" at end
+  // of file or after 30 s.
+  std::string line() {
+    std::string l;
+    char c;
+    auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < end) {
+      fd_set in;
+      FD_ZERO(&in);
+      FD_SET(out, &in);
+      timeval second{1, 0};
+      if (::select(out + 1, &in, nullptr, nullptr, &second) <= 0) continue;
+      if (::read(out, &c, 1) != 1 || c == '\n') break;
+      l += c;
+    }
+    return l;
+  }
+  // Everything it writes on fd until it closes it (it exits).
+  static std::string drain(int fd) {
+    std::string all;
+    char buf[4096];
+    for (ssize_t n; fd >= 0 && (n = ::read(fd, buf, sizeof buf)) > 0;) all.append(buf, static_cast<size_t>(n));
+    return all;
+  }
+  std::string stdout_rest() { return drain(out); }
+  std::string stderr_all() { return drain(err); }
+  // Its wait status (WIFEXITED, WTERMSIG...).
+  int wait() {
+    int st = -1;
+    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    if (out >= 0) ::close(out);
+    if (err >= 0) ::close(err);
+    out = err = -1;
+    return st;
+  }
+};
+
+struct ChildOpts {
+  int stdout_fd = -1;  // -1: captured (Child::out); else this descriptor
+  int stderr_fd = -1;  // -1: captured (Child::err)
+  std::vector<std::string> env;  // NAME=value, added
+  std::vector<int> ignore;       // signals it starts with ignored (SIG_IGN)
+  std::vector<int> block;        // signals it starts with blocked
+  std::vector<int> keep;         // descriptors it keeps, as 3, 4, ...
+};
+
+// Runs argv[0] (a path) with argv.  Nothing but async-signal-safe calls
+// between fork and exec: the test process has other threads.  A child
+// never writes a core file (RLIMIT_CORE 0): GOTRACEBACK=crash aborts.
+inline Child start(const std::vector<std::string>& argv, const ChildOpts& o = {}) {
+  Child c;
+  int outp[2] = {-1, -1}, errp[2] = {-1, -1};
+  if (o.stdout_fd < 0 && ::pipe2(outp, O_CLOEXEC) != 0) return c;
+  if (o.stderr_fd < 0 && ::pipe2(errp, O_CLOEXEC) != 0) return c;
+  std::vector<std::string> envs;
+  for (char** e = environ; *e != nullptr; e++) envs.push_back(*e);
+  for (const auto& e : o.env) envs.push_back(e);
+  std::vector<char*> av, ev;
+  for (const auto& a : argv) av.push_back(const_cast<char*>(a.c_str()));
+  av.push_back(nullptr);
+  for (const auto& e : envs) ev.push_back(const_cast<char*>(e.c_str()));
+  ev.push_back(nullptr);
+  sigset_t blocked;
+  sigemptyset(&blocked);
+  for (int sig : o.block) sigaddset(&blocked, sig);
+  c.pid = ::fork();
+  if (c.pid == 0) {
+    ::dup2(o.stdout_fd >= 0 ? o.stdout_fd : outp[1], 1);
+    ::dup2(o.stderr_fd >= 0 ? o.stderr_fd : errp[1], 2);
+    for (size_t i = 0; i < o.keep.size(); i++) ::dup2(o.keep[i], static_cast<int>(3 + i));
+    struct sigaction dfl {};
+    for (int sig = 1; sig < 65; sig++) {  // what the test process changed, back to the defaults
+      dfl.sa_handler = SIG_DFL;
+      ::sigaction(sig, &dfl, nullptr);
+    }
+    for (int sig : o.ignore) {
+      struct sigaction ign {};
+      ign.sa_handler = SIG_IGN;
+      ::sigaction(sig, &ign, nullptr);
+    }
+    ::sigprocmask(SIG_SETMASK, &blocked, nullptr);
+    rlimit none{0, 0};
+    ::setrlimit(RLIMIT_CORE, &none);
+    ::execve(av[0], av.data(), ev.data());
+    ::_exit(127);
+  }
+  if (outp[1] >= 0) ::close(outp[1]);
+  if (errp[1] >= 0) ::close(errp[1]);
+  c.out = outp[0];
+  c.err = errp[0];
+  return c;
+}
+
+// Helpers: functions a test runs as a program of their own, in a child that
+// is this binary run as `runtime_test --helper=NAME` (as Go's tests rerun
+// their test binary with -test.run and an environment variable).  A helper
+// returns the child's exit code; gtest and the run's supervisor do not
+// start (tests/main.cpp).
+using Helper = int (*)();
+inline std::map<std::string, Helper>& helpers() {
+  static std::map<std::string, Helper> h;
+  return h;
+}
+struct RegisterHelper {
+  RegisterHelper(const char* name, Helper fn) { helpers()[name] = fn; }
+};
+inline std::string self_exe() {
+  char buf[4096] = {};
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return std::string(buf, n > 0 ? static_cast<size_t>(n) : 0);
+}
+inline std::vector<std::string> helper_argv(const std::string& name) {
+  return {self_exe(), "--helper=" + name};
+}
+
 // A program `make test` builds before it runs the suite.  Its absence is a
 // failure, never a skip: a skip says the machine cannot have a tool, not
 // that the build went in another order.
@@ -154,10 +286,11 @@ inline void raise_nofile(rlim_t want) {
 // Every directory of ours that holds code, relative to the project root.
 inline const std::vector<std::string>& code_dirs() {
   static const std::vector<std::string> dirs = {
-      "asm",          "include/internal/poll", "include/net", "include/runtime",
-      "include/sync", "include/tools",         "src/cmd",     "src/internal/poll",
-      "src/net",      "src/runtime",           "src/sync",    "src/tools",
-      "tests",        "tests/bench",           "tests/go",    "notes/gdb"};
+      "asm",          "include/internal/poll", "include/net", "include/os",
+      "include/runtime", "include/sync",       "include/tools", "src/cmd",
+      "src/internal/poll", "src/net",          "src/os",      "src/runtime",
+      "src/sync",     "src/tools",             "tests",       "tests/bench",
+      "tests/go",     "tests/gotest",          "notes/gdb"};
   return dirs;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
 #include <random>
 #include <string>
@@ -16,24 +17,22 @@ namespace rt = runtime;
 
 // time.go:442-444
 TEST(TimeDeathTest, ModtimerWithANegativePeriodThrows) {
-  EXPECT_EXIT(
-      {
-        rt::timer t;
-        rt::modtimer(
-            &t, rt::nanotime() + 1000000000, -1, [](void*, uintptr_t) {}, nullptr, 0);
-      },
-      testing::ExitedWithCode(2), "fatal error: timer period must be non-negative");
+  EXPECT_EXIT(gotest::go([] {
+                rt::timer t;
+                rt::modtimer(
+                    &t, rt::nanotime() + 1000000000, -1, [](void*, uintptr_t) {}, nullptr, 0);
+              }),
+              testing::ExitedWithCode(2), "fatal error: timer period must be non-negative");
 }
 
 // time.go:439-441
 TEST(TimeDeathTest, ModtimerWhenNotPositiveThrows) {
-  EXPECT_EXIT(
-      {
-        rt::timer t;
-        rt::modtimer(
-            &t, 0, 0, [](void*, uintptr_t) {}, nullptr, 0);
-      },
-      testing::ExitedWithCode(2), "fatal error: timer when must be positive");
+  EXPECT_EXIT(gotest::go([] {
+                rt::timer t;
+                rt::modtimer(
+                    &t, 0, 0, [](void*, uintptr_t) {}, nullptr, 0);
+              }),
+              testing::ExitedWithCode(2), "fatal error: timer when must be positive");
 }
 
 namespace {
@@ -128,22 +127,30 @@ TEST(Timers, TwoHundredShuffledTimersRunInDeadlineOrder) {
 
 // An M blocked in netpoll until an hour from now, as findRunnable leaves it
 // (lastpoll 0, pollUntil its wake-up time), and the timers a test adds.
+// Timers are set by goroutines, so each test runs in a run of one P, whose
+// only M is busy with the test: nothing else polls while the test stands
+// in for the poller.
 class PollerAsleep : public testutil::PollerStateTest {
  protected:
-  void SetUp() override {
-    PollerStateTest::SetUp();
-    hour = rt::nanotime() + 3600 * int64_t{1000000000};
-    rt::sched.lastpoll.store(0);
-    rt::sched.pollUntil.store(hour);
-  }
-  void TearDown() override {
-    for (rt::timer& t : ts)
-      if (t.f != nullptr) rt::deltimer(&t);
-    rt::p* pp = rt::allp[0];
-    rt::lock(&pp->timersLock);
-    rt::clearDeletedTimers(pp);
-    rt::unlock(&pp->timersLock);
-    PollerStateTest::TearDown();
+  void in_run(std::function<void()> body) {
+    gotest::go(
+        [&] {
+          int64_t lastpoll = rt::sched.lastpoll.load();
+          hour = rt::nanotime() + 3600 * int64_t{1000000000};
+          rt::sched.lastpoll.store(0);
+          rt::sched.pollUntil.store(hour);
+          body();
+          for (rt::timer& t : ts)
+            if (t.f != nullptr) rt::deltimer(&t);
+          rt::p* pp = rt::getm()->p_.load();
+          rt::lock(&pp->timersLock);
+          rt::clearDeletedTimers(pp);
+          rt::unlock(&pp->timersLock);
+          testutil::drain_breaks();
+          rt::sched.pollUntil.store(0);
+          rt::sched.lastpoll.store(lastpoll);
+        },
+        1);
   }
   rt::timer* add(int64_t when) {
     rt::timer* t = &ts[n++];
@@ -159,26 +166,34 @@ class PollerAsleep : public testutil::PollerStateTest {
 
 // A timer due before the poller wakes: addtimer must break it out.
 TEST_F(PollerAsleep, AddtimerBreaksItForATimerDueSooner) {
-  add(rt::nanotime() + 1000000);
-  EXPECT_EQ(testutil::pending_breaks(), 1) << "the poller sleeps on past the new timer";
+  in_run([&] {
+    add(rt::nanotime() + 1000000);
+    EXPECT_EQ(testutil::pending_breaks(), 1) << "the poller sleeps on past the new timer";
+  });
 }
 
 TEST_F(PollerAsleep, AddtimerLeavesItAsleepForATimerDueLater) {
-  add(hour + 1000000000);
-  EXPECT_EQ(testutil::pending_breaks(), 0) << "a later timer needs no break";
+  in_run([&] {
+    add(hour + 1000000000);
+    EXPECT_EQ(testutil::pending_breaks(), 0) << "a later timer needs no break";
+  });
 }
 
 // A timer moved from the hour to now: modtimer must break the poller out,
 // so that the timer runs now and not in an hour.
 TEST_F(PollerAsleep, ModtimerMovingATimerEarlierBreaksIt) {
-  rt::timer* t = add(hour);  // due when the poller wakes anyway: no break
-  ASSERT_EQ(testutil::pending_breaks(), 0);
-  rt::modtimer(t, rt::nanotime() + 1000000, 0, t->f, nullptr, 0);
-  EXPECT_EQ(testutil::pending_breaks(), 1) << "the poller sleeps on to the old time";
+  in_run([&] {
+    rt::timer* t = add(hour);  // due when the poller wakes anyway: no break
+    ASSERT_EQ(testutil::pending_breaks(), 0);
+    rt::modtimer(t, rt::nanotime() + 1000000, 0, t->f, nullptr, 0);
+    EXPECT_EQ(testutil::pending_breaks(), 1) << "the poller sleeps on to the old time";
+  });
 }
 
 TEST_F(PollerAsleep, ModtimerMovingATimerLaterLeavesItAsleep) {
-  rt::timer* t = add(hour);
-  rt::modtimer(t, hour + 1000000000, 0, t->f, nullptr, 0);
-  EXPECT_EQ(testutil::pending_breaks(), 0) << "a later timer needs no break";
+  in_run([&] {
+    rt::timer* t = add(hour);
+    rt::modtimer(t, hour + 1000000000, 0, t->f, nullptr, 0);
+    EXPECT_EQ(testutil::pending_breaks(), 0) << "a later timer needs no break";
+  });
 }

@@ -1,7 +1,9 @@
 // net.h - a small net package for the demo and the tests: TCP on loopback,
 // over internal/poll (include/internal/poll/fd.h).  netFD and its methods
 // are twins of Go 1.19.8's net/fd_posix.go and net/fd_unix.go
-// (src/net/fd_posix.cpp, src/net/fd_unix.cpp); Listen, Dial, Serve and Free
+// (src/net/fd_posix.cpp, src/net/fd_unix.cpp), conn of net/net.go's and
+// TCPConn and TCPListener of net/tcpsock.go's and net/tcpsock_posix.go's
+// (src/net/net.cpp, src/net/tcpsock.cpp); Listen, Dial, Serve and Free
 // (src/net/net.cpp) are ours, the few lines a TCP client and server need
 // where Go's net spreads the same over dozens of files.  Call these from
 // goroutines only.
@@ -52,6 +54,27 @@ struct netFD {
 // net/fd_unix.go:26
 netFD* newFD(int sysfd, int family, int sotype, const char* net);
 
+// net/net.go:170  What net.Conn's methods run on: the netFD.  Go's Read,
+// Write and Close also wrap an error in an OpError; ours return the
+// netFD's.  A TCPConn (net/tcpsock.go:112) is one, as Go embeds it.
+struct conn {
+  netFD* fd;  // net/net.go:171
+  bool ok() const;
+  Result Read(void* b, size_t n);
+  Result Write(const void* b, size_t n);
+  int Close();
+};
+struct TCPConn : conn {};
+TCPConn* newTCPConn(netFD* fd);  // net/tcpsock.go:220
+
+// net/tcpsock.go:252  A listener, as Go's net.Listen("tcp", ...) returns it.
+struct TCPListener {
+  netFD* fd;  // net/tcpsock.go:253
+  bool ok() const;
+  int Accept(TCPConn** c);  // the next connection, on the poller, with TCP_NODELAY
+  int accept(TCPConn** c);
+};
+
 int Listen(int port, netFD** out);   // 127.0.0.1:port; port 0 picks one
 int Dial(int port, netFD** out);     // connect to 127.0.0.1:port
 int Port(netFD* fd);                 // the local port
@@ -63,8 +86,14 @@ int Accept(netFD* ln, netFD** out);  // the next connection on ln
 // conns->Add(1) comes before each goroutine starts (handle calls Done), as
 // Go's server tracks a connection before `go c.serve`.
 int Serve(netFD* ln, void (*handle)(netFD* c), sync_::WaitGroup* conns = nullptr);
-// What Go's garbage collector does: release a netFD nobody uses.
+// net/http/server.go's back-off, for an accept loop: after an Accept
+// error err, whether to try again (a temporary error: a full descriptor
+// table), having slept *tempDelay, which doubles from 5 ms to 1 s (0 for
+// none yet).  Logs as net/http does.
+bool ServeBackoff(int err, int64_t* tempDelay);
+// What Go's garbage collector does: release a netFD (a TCPConn) nobody uses.
 void Free(netFD* fd);
+void Free(TCPConn* c);
 // The error's text.
 const char* ErrString(int err);
 

@@ -21,12 +21,55 @@ bool notetsleep(note* n, int64_t ns);
 void futexsleep(std::atomic<uint32_t>* addr, uint32_t val, int64_t ns);
 void futexwakeup(std::atomic<uint32_t>* addr, uint32_t cnt);
 
-// --- print.go, panic.go (src/runtime/panic.cpp) ---
-// Go's print/println: formatted, written with write1 to fd 2, unbuffered.
+// --- print.go (src/runtime/print.cpp) ---
+// Go's print/println: formatted without libc, written in one write to fd 2
+// (or into runtime::Stack's buffer), unbuffered.  Safe in a signal handler.
 void print(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-// Go's throw (C++ reserves the word): prints "fatal error: s" and ends the
-// process with exit status 2, as Go's fatalthrow does.
+void gwrite(const char* b, int32_t n);
+
+// --- panic.go (src/runtime/panic.cpp) ---
+// Go's throw (C++ reserves the word): prints "fatal error: s", every
+// goroutine's stack, and ends the process with exit status 2.
 [[noreturn]] void throw_(const char* s);
+[[noreturn]] void fatalthrow(throwType t);
+bool startpanic_m();
+bool dopanic_m(g* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp);
+
+// --- runtime1.go (src/runtime/runtime1.cpp): GOTRACEBACK ---
+void gotraceback(int32_t* level, bool* all, bool* crash);
+void parsedebugvars();
+void setTraceback(const char* level);
+
+// --- symtab.go (src/runtime/symtab.cpp): functions, names, lines ---
+struct funcInfo {            // symtab.go:799
+  uintptr_t entry = 0;       // its first instruction, in memory
+  uintptr_t end = 0;         // just past its last
+  const char* name = nullptr;  // its linker (mangled) name
+  bool valid() const { return entry != 0; }  // symtab.go:804
+};
+funcInfo findfunc(uintptr_t pc);
+// Go's name for the function f rebuilds (internal/poll.(*FD).Read), or its
+// C++ name if it has no Go twin (*twin false), into buf.
+const char* funcname(funcInfo f, char* buf, size_t n, bool* twin);
+// The line of targetpc, and its file into file.
+int32_t funcline(funcInfo f, uintptr_t targetpc, char* file, size_t n);
+
+// --- traceback.go (src/runtime/traceback.cpp) ---
+void printcreatedby(g* gp);
+void printcreatedby1(funcInfo f, uintptr_t pc);
+void traceback(uintptr_t pc, uintptr_t sp, uintptr_t bp, g* gp);
+void tracebacktrap(uintptr_t pc, uintptr_t sp, uintptr_t bp, g* gp);
+void traceback1(uintptr_t pc, uintptr_t sp, uintptr_t bp, g* gp, unsigned flags);
+bool showframe(funcInfo f, g* gp, bool firstFrame);
+bool showfuncinfo(funcInfo f, bool firstFrame);
+bool isExportedRuntime(const char* name);
+void goroutineheader(g* gp);
+void tracebackothers(g* me);
+
+// --- mprof.go (src/runtime/mprof.cpp) ---
+// Go's runtime.Stack: the caller's stack (and, with all, everyone's) as a
+// fatal error prints it, at GOTRACEBACK=single, into buf; the bytes written.
+int32_t Stack(char* buf, int32_t len, bool all);
 
 // --- time_nofake.go (src/runtime/time_nofake.cpp) ---
 int64_t nanotime();  // the monotonic clock, in ns
@@ -34,9 +77,11 @@ int64_t nanotime();  // the monotonic clock, in ns
 extern int32_t (*overrideWrite)(uintptr_t fd, const void* p, int32_t n);
 int32_t write(uintptr_t fd, const void* p, int32_t n);
 
-// --- os_linux.go (src/runtime/os_linux.cpp): start-up ---
+// --- os_linux.go (src/runtime/os_linux.cpp): start-up, threads ---
 void sysargs(int32_t argc, char** argv);  // runs before main, from .init_array
 int32_t sysauxv(const uintptr_t* auxv);
+// Start mp's thread, running start(mp), with every signal blocked until minit.
+void newosproc(m* mp, void* (*start)(void*));
 
 // --- vdso_linux.go, vdso_linux_amd64.go (src/runtime/vdso_linux*.cpp) ---
 struct vdsoSymbolKey {  // vdso_linux.go:68
@@ -135,14 +180,17 @@ void runqputbatch(p* pp, gQueue* q, int qsize);
 g* runqget(p* pp, bool* inheritTime);
 uint32_t runqgrab(p* pp, std::atomic<g*>* batch, uint32_t batchHead, bool stealRunNextG);
 g* runqsteal(p* pp, p* p2, bool stealRunNextG);
-// Before any run, allp[0] exists, for timers set from outside the scheduler.
-void ensureP0();
+// proc.go:145  The main goroutine's function: starts sysmon, calls run's fn.
+void main(void*);
 // Runs fn(arg) as the main goroutine on nprocs Ps (NETPOLL_PROCS, else the
 // number of CPUs, when nprocs is 0); returns when it returns, with the
 // number of other goroutines still alive then.  Not in Go, where main's
 // return ends the process: here tests run the scheduler again and again.
 int32_t run(void (*fn)(void*), void* arg, int32_t nprocs = 0);
-// Every g ever made, newest first (Go's allgs), for tests and gdb.
+// Every g ever made, oldest first (Go's allgs), for tests and gdb.
 g* allgs();
+int32_t mcount();  // proc.go: the Ms made in this run
+// Not in Go: throws if called from a thread with no M (Go has none such).
+void onM(const char* what);
 
 }  // namespace runtime

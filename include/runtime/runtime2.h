@@ -18,6 +18,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "runtime/defs_linux_amd64.h"
+
 namespace runtime {
 
 // runtime2.go:161  A lock of the futex kind (lock_futex.go): key is
@@ -50,12 +52,100 @@ enum : uint32_t {
   Gdead = 6,      // runtime2.go:70  finished; on the free list
 };
 
-// runtime2.go:1036  Why a g is waiting; Go keeps many more.
+// runtime2.go:1036  Why a g is waiting, in Go's order and with Go's
+// numbers, so that goroutineheader (src/runtime/traceback.cpp) prints
+// Go's words: `goroutine 7 [IO wait]:`.  Here a g parks for IOWait
+// (netpollblock), Semacquire (fdMutex, WaitGroup.Wait, Close), Sleep
+// (time.Sleep), or zero (a bare gopark: Go's header then says its status,
+// "waiting"); the rest are the GC's, channels' and the tracer's.
 enum class waitReason : uint8_t {
-  zero,
-  IOWait,      // runtime2.go:1041, "IO wait": parked in netpollblock
-  Semacquire,  // runtime2.go:1057, "semacquire": fdMutex, WaitGroup, Close
-  Sleep,       // runtime2.go:1058, "sleep": time.Sleep
+  zero,                     // runtime2.go:1039
+  GCAssistMarking,          // runtime2.go:1040
+  IOWait,                   // runtime2.go:1041
+  ChanReceiveNilChan,       // runtime2.go:1042
+  ChanSendNilChan,          // runtime2.go:1043
+  DumpingHeap,              // runtime2.go:1044
+  GarbageCollection,        // runtime2.go:1045
+  GarbageCollectionScan,    // runtime2.go:1046
+  PanicWait,                // runtime2.go:1047
+  Select,                   // runtime2.go:1048
+  SelectNoCases,            // runtime2.go:1049
+  GCAssistWait,             // runtime2.go:1050
+  GCSweepWait,              // runtime2.go:1051
+  GCScavengeWait,           // runtime2.go:1052
+  ChanReceive,              // runtime2.go:1053
+  ChanSend,                 // runtime2.go:1054
+  FinalizerWait,            // runtime2.go:1055
+  ForceGCIdle,              // runtime2.go:1056
+  Semacquire,               // runtime2.go:1057
+  Sleep,                    // runtime2.go:1058
+  SyncCondWait,             // runtime2.go:1059
+  TimerGoroutineIdle,       // runtime2.go:1060
+  TraceReaderBlocked,       // runtime2.go:1061
+  WaitForGCCycle,           // runtime2.go:1062
+  GCWorkerIdle,             // runtime2.go:1063
+  Preempted,                // runtime2.go:1064
+  DebugCall,                // runtime2.go:1065
+};
+// runtime2.go:1068  The words goroutineheader prints for each.
+inline constexpr const char* waitReasonStrings[] = {
+    "",                         // runtime2.go:1069
+    "GC assist marking",        // runtime2.go:1070
+    "IO wait",                  // runtime2.go:1071
+    "chan receive (nil chan)",  // runtime2.go:1072
+    "chan send (nil chan)",     // runtime2.go:1073
+    "dumping heap",             // runtime2.go:1074
+    "garbage collection",       // runtime2.go:1075
+    "garbage collection scan",  // runtime2.go:1076
+    "panicwait",                // runtime2.go:1077
+    "select",                   // runtime2.go:1078
+    "select (no cases)",        // runtime2.go:1079
+    "GC assist wait",           // runtime2.go:1080
+    "GC sweep wait",            // runtime2.go:1081
+    "GC scavenge wait",         // runtime2.go:1082
+    "chan receive",             // runtime2.go:1083
+    "chan send",                // runtime2.go:1084
+    "finalizer wait",           // runtime2.go:1085
+    "force gc (idle)",          // runtime2.go:1086
+    "semacquire",               // runtime2.go:1087
+    "sleep",                    // runtime2.go:1088
+    "sync.Cond.Wait",           // runtime2.go:1089
+    "timer goroutine (idle)",   // runtime2.go:1090
+    "trace reader (blocked)",   // runtime2.go:1091
+    "wait for GC cycle",        // runtime2.go:1092
+    "GC worker (idle)",         // runtime2.go:1093
+    "preempted",                // runtime2.go:1094
+    "debug call",               // runtime2.go:1095
+};
+// runtime2.go:1098  waitReason.String.
+inline const char* waitReasonString(waitReason w) {
+  auto i = static_cast<size_t>(w);
+  if (i >= sizeof waitReasonStrings / sizeof waitReasonStrings[0])  // runtime2.go:1099
+    return "unknown wait reason";                                  // runtime2.go:1100
+  return waitReasonStrings[i];                                     // runtime2.go:1102
+}
+
+// runtime2.go:860-870  A signal's flags in sigtable: what the runtime does
+// with it (src/runtime/sigtab_linux_generic.cpp has the table).
+enum : int32_t {
+  SigNotify = 1 << 0,    // runtime2.go:861  os/signal may have it (here: nobody asks)
+  SigKill = 1 << 1,      // runtime2.go:862  else exit quietly, by the signal itself
+  SigThrow = 1 << 2,     // runtime2.go:863  else exit loudly: every goroutine's stack
+  SigPanic = 1 << 3,     // runtime2.go:864  from the kernel: a fault in the code that ran
+  SigDefault = 1 << 4,   // runtime2.go:865  leave it alone unless asked for
+  SigGoExit = 1 << 5,    // runtime2.go:866  (Plan 9 only)
+  SigSetStack = 1 << 6,  // runtime2.go:867  libc's: only add SA_ONSTACK to its handler
+  SigUnblock = 1 << 7,   // runtime2.go:868  never blocked (blockableSig)
+  SigIgn = 1 << 8,       // runtime2.go:869  the default action is to ignore it
+};
+
+// panic.go:16-33  Why an M is throwing: not, for the program's fault
+// (fatal), or for the runtime's (throw).  A runtime throw shows runtime
+// frames too.
+enum class throwType : uint32_t {
+  None,     // panic.go:20
+  User,     // panic.go:26
+  Runtime,  // panic.go:33
 };
 
 struct m;
@@ -132,6 +222,22 @@ struct g {
   void* tsan_fiber;         // ThreadSanitizer's handle, in TSan builds only
   unsigned valgrind_stack;  // valgrind's id for the stack, when registered
   g* alllink;               // every g ever made (Go's allgs)
+  int64_t waitsince;        // runtime2.go:442  about when it blocked (park_m)
+  uint32_t sig;             // runtime2.go:477  a fault's signal, for dopanic_m's line
+  struct {                  // runtime2.go:478  where print writes, when set (runtime::Stack)
+    char* p;
+    uint32_t len, cap;
+  } writebuf;
+  uintptr_t sigcode0;  // runtime2.go:479  the fault's si_code
+  uintptr_t sigcode1;  // runtime2.go:480  and its address
+  uintptr_t sigpc;     // runtime2.go:481  and the pc that faulted
+  uintptr_t gopc;      // runtime2.go:482  the pc of the newproc call that made it
+};
+
+// signal_unix.go:1284  A gsignal's stack bounds, kept aside while the
+// thread's own alternate stack stands in for them (setGsignalStack).
+struct gsignalStack {
+  uintptr_t lo, hi;  // signal_unix.go:1285  stack
 };
 
 // runtime2.go:526  A machine: an OS thread.
@@ -143,7 +249,6 @@ struct m {
   std::atomic<p*> p_;              // runtime2.go:541  its P while running Go code
   p* nextp;                        // runtime2.go:542  the P to take when woken
   int64_t id;                      // runtime2.go:544
-  int32_t locks;                   // runtime2.go:548  runtime locks held
   bool spinning;                   // runtime2.go:551  out of work, looking for some
   uint64_t fastrand;               // runtime2.go:557  fastrand's state
   note park;                       // runtime2.go:564  sleeps here when idle (stopm)
@@ -156,7 +261,17 @@ struct m {
   void* g0_tsan_fiber;             // TSan's handle for g0
   const void* g0_stack_bottom;     // ASan's view of g0's stack
   size_t g0_stack_size;
-  uintptr_t thread;  // pthread_t; Go keeps the thread id in procid
+  uintptr_t thread;     // pthread_t, for joining the thread when a run ends
+  g* g0;                // runtime2.go:527  the thread's own stack, as a g (goid 0)
+  uint64_t procid;      // runtime2.go:533  the thread's id (gettid)
+  g* gsignal;           // runtime2.go:534  the signal handler's stack, as a g
+  gsignalStack goSigStack;  // runtime2.go:535  gsignal's own stack while another is in use
+  sigset sigmask;       // runtime2.go:536  the mask to start from (initSigmask)
+  g* caughtsig;         // runtime2.go:540  the g a fatal signal interrupted
+  throwType throwing;   // runtime2.go:546
+  int32_t dying;        // runtime2.go:549  0, then 1.. as a fatal error goes wrong
+  bool newSigstack;     // runtime2.go:553  minit set the alternate stack itself
+  uint8_t traceback;    // runtime2.go:559  a traceback level forced for a while (Stack)
 };
 // asm/sys_linux_amd64.asm's nanotime1 reads these, as Go's reads m_vdsoSP
 // and the rest from go_asm.h.
@@ -278,10 +393,10 @@ struct schedt {
   std::atomic<uint32_t> npidle{0};      // runtime2.go:789
   std::atomic<uint32_t> nmspinning{0};  // runtime2.go:790
   gQueue runq;                          // runtime2.go:793  the global run queue
-  // runtime2.go:794  Written under lock, but findRunnable, wakep and
-  // checkRunqsNoP read it without, then check again under the lock.  Go's
-  // runtime tolerates the racy read; in C++ it is undefined, so ours is
-  // atomic.
+  // runtime2.go:794  Written under lock, but findRunnable, handoffp and
+  // pollWork read it without (findRunnable then checks again under the
+  // lock).  Go's runtime tolerates the racy read; in C++ it is undefined,
+  // so ours is atomic.
   std::atomic<int32_t> runqsize{0};
   struct {  // runtime2.go:809  dead g's, for any P
     mutex lock;
@@ -295,11 +410,13 @@ struct schedt {
   // again (by tests), so its Ms are told to stop, and it counts what is
   // left.
   std::atomic<bool> done{false};
-  std::atomic<int32_t> ngsys{0};  // live g's other than main (Go's gcount)
+  // Not in Go: the goroutines alive other than main, what run() returns.
+  // (Go's sched.ngsys counts the runtime's own goroutines; there are none
+  // here.)
+  std::atomic<int32_t> nlive{0};
 };
 
 extern schedt sched;
-extern mutex outsideLock;  // proc.cpp, not in Go: a thread outside starting an M holds it
 extern g* allg_head;       // proc.cpp: every g, linked by alllink (Go's allgs)
 extern p* allp[];          // proc.cpp: the Ps, allp[0..gomaxprocs)
 extern int32_t gomaxprocs;

@@ -4,12 +4,13 @@
 // Every stub returns the kernel's raw answer: a result, or -errno.  None of
 // them reads or writes libc's errno.
 //
-// Names: Go's, in namespace runtime.  Five of Go's names are symbols glibc
-// already exports (exit, read, pipe2, usleep, madvise); defining them would replace libc's for the
-// whole program, so their assembly symbols are Go's linker names with the
-// middle dot spelled '_' (runtime·read -> runtime_read).  The asm labels
-// below bind them back to Go's names, so C++ code calls runtime::read and
-// runtime::pipe2 exactly as Go calls read and pipe2.
+// Names: Go's, in namespace runtime.  Some of Go's names are symbols glibc
+// already exports (exit, open, read, pipe2, usleep, madvise, gettid, raise,
+// getpid, tgkill, sigreturn, sigaltstack); defining them would replace
+// libc's for the whole program, so their assembly symbols are Go's linker
+// names with the middle dot spelled '_' (runtime·read -> runtime_read).
+// The asm labels below bind them back to Go's names, so C++ code calls
+// runtime::read and runtime::pipe2 exactly as Go calls read and pipe2.
 #pragma once
 
 #include <cstdint>
@@ -29,8 +30,19 @@ extern "C" {
 int32_t closefd(int32_t fd) noexcept;
 // sys_linux_amd64.s:98  fd is a uintptr in Go.
 int32_t write1(uintptr_t fd, const void* p, int32_t n) noexcept;
-// sys_linux_amd64.s:228  CLOCK_MONOTONIC in ns, always by the syscall (no vDSO).
+// sys_linux_amd64.s:161  kill(getpid(), sig): to the process, any thread.
+void raiseproc(uint32_t sig) noexcept;
+// sys_linux_amd64.s:228  CLOCK_MONOTONIC in ns, through the vDSO when there is one.
 int64_t nanotime1() noexcept;
+// sys_linux_amd64.s:293  This thread's signal mask; crashes if the kernel refuses.
+void rtsigprocmask(int32_t how, const sigset* nw, sigset* old, int32_t size) noexcept;
+// sys_linux_amd64.s:305  The kernel's sigaction: 0 or -errno.
+int32_t rt_sigaction(uintptr_t sig, const sigactiont* nw, sigactiont* old, uintptr_t size) noexcept;
+// sys_linux_amd64.s:328  Call fn(sig, info, ctx), a handler installed before ours.
+void sigfwd(uintptr_t fn, uint32_t sig, siginfo* info, void* ctx) noexcept;
+// sys_linux_amd64.s:342  Where the kernel delivers every signal the runtime
+// handles; calls sigtrampgo (src/runtime/signal_unix.cpp).
+void sigtramp(int sig, void* info, void* ctx) noexcept;
 // sys_linux_amd64.s:477  Go's mmap: p, or p = nullptr and err = errno.
 mmapResult sysMmap(void* addr, uintptr_t n, int32_t prot, int32_t flags, int32_t fd,
                    uint32_t off) noexcept;
@@ -70,5 +82,20 @@ int32_t pipe2(int32_t flags, int32_t rw[2]) noexcept __asm__("runtime_pipe2");
 void usleep(uint32_t usec) noexcept __asm__("runtime_usleep");
 // sys_linux_amd64.s:540  Go's madvise: 0 or -errno.  Symbol runtime_madvise.
 int32_t madvise(void* addr, uintptr_t n, int32_t flags) noexcept __asm__("runtime_madvise");
+// sys_linux_amd64.s:142  This thread's id.  Symbol runtime_gettid.
+uint32_t gettid() noexcept __asm__("runtime_gettid");
+// sys_linux_amd64.s:148  tgkill(getpid(), gettid(), sig): to this thread.
+// Symbol runtime_raise.
+void raise(uint32_t sig) noexcept __asm__("runtime_raise");
+// sys_linux_amd64.s:170  The process id.  Symbol runtime_getpid.
+int64_t getpid() noexcept __asm__("runtime_getpid");
+// sys_linux_amd64.s:176  sig to thread tid of process tgid.  Symbol runtime_tgkill.
+void tgkill(int64_t tgid, int64_t tid, int64_t sig) noexcept __asm__("runtime_tgkill");
+// sys_linux_amd64.s:472  The restorer a handler returns to: rt_sigreturn.
+// Symbol runtime_sigreturn.
+void sigreturn() noexcept __asm__("runtime_sigreturn");
+// sys_linux_amd64.s:628  This thread's alternate signal stack; crashes if
+// the kernel refuses.  Symbol runtime_sigaltstack.
+void sigaltstack(const stackt* nw, stackt* old) noexcept __asm__("runtime_sigaltstack");
 
 }  // namespace runtime

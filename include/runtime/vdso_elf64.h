@@ -58,8 +58,22 @@ struct elfPhdr {
   uint64_t p_align;
 };
 
-// vdso_elf64.go:58 (elfShdr, a section header) is declared by Go and used
-// by nothing in its vDSO code; it is left out here.
+// vdso_elf64.go:58  A section header.  Go declares it and its vDSO code
+// never reads one; ours does, in the executable's own file, for the
+// symbol and line tables a traceback names frames with
+// (src/runtime/symtab.cpp).
+struct elfShdr {
+  uint32_t sh_name;  // its name, in the section name table
+  uint32_t sh_type;  // SHT_SYMTAB, SHT_NOBITS, ...
+  uint64_t sh_flags;
+  uint64_t sh_addr;
+  uint64_t sh_offset;  // where it is in the file
+  uint64_t sh_size;
+  uint32_t sh_link;  // a symbol table's string table
+  uint32_t sh_info;
+  uint64_t sh_addralign;
+  uint64_t sh_entsize;
+};
 
 // vdso_elf64.go:71  An entry of the dynamic table.
 struct elfDyn {

@@ -1,4 +1,5 @@
-// demo.cpp - `make run`: goroutines on the rebuilt netpoller.
+// demo.cpp - `make run`: goroutines on the rebuilt netpoller; the twin of
+// tests/go/echo.go, which does the same on Go 1.19's own runtime.
 //
 // A listener goroutine accepts loopback connections and starts an echo
 // goroutine for each; a handful of client goroutines each dial, send a few
@@ -9,8 +10,12 @@
 // timer is earlier than that M's sleep, so it is woken through the break
 // pipe (wakeNetPoller -> netpollBreak), and the read fails with a timeout.
 //
-//   NETPOLLTRACE=1 build/demo   narrates every step in Go's names
-//   NETPOLL_PROCS=1 build/demo  one M: the easiest to step in gdb
+//   NETPOLLTRACE=1 build/demo     narrates every step in Go's names
+//   NETPOLL_PROCS=1 build/demo    one M: the easiest to step in gdb
+//   build/demo -serve ADDR        only an echo server on ADDR (127.0.0.1:0
+//                                 picks a port), printed first, as
+//                                 echo.go -serve does; kill -QUIT prints
+//                                 every goroutine, as Go's does
 #include <dirent.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,9 +24,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <thread>
 
 #include "net/net.h"
+#include "os/file.h"
 #include "runtime/netpoll.h"
 #include "sync/waitgroup.h"
 
@@ -32,22 +37,25 @@ constexpr int kMessages = 3;
 
 sync_::WaitGroup servers;  // the listener and its echo goroutines
 
+// As fmt.Printf to os.Stdout: formatted here, written by os.File.Write,
+// which ends the process by SIGPIPE if standard output's reader is gone.
 void say(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 void say(const char* fmt, ...) {
+  char buf[256];
   runtime::g* gp = runtime::getg();
-  std::printf("[G%lld] ", gp ? static_cast<long long>(gp->goid) : 0LL);
+  int n = std::snprintf(buf, sizeof buf, "[G%lld] ", gp ? static_cast<long long>(gp->goid) : 0LL);
   va_list ap;
   va_start(ap, fmt);
-  std::vprintf(fmt, ap);
+  n += std::vsnprintf(buf + n, sizeof buf - static_cast<size_t>(n) - 1, fmt, ap);
   va_end(ap);
-  std::printf("\n");
-  std::fflush(stdout);
+  if (n > static_cast<int>(sizeof buf) - 2) n = sizeof buf - 2;
+  buf[n++] = '\n';
+  os::Stdout->Write(buf, static_cast<size_t>(n));
 }
 
 // One connection: read what comes, write it back, until the client closes.
-void echo(net::netFD* c) {
-  say("echo: serving fd %d", c->pfd.Sysfd);
-  char buf[256];
+void echo(net::TCPConn* c) {
+  char buf[512];
   for (;;) {
     auto [n, err] = c->Read(buf, sizeof buf);
     if (err != 0) break;  // EOF_ when the client closes
@@ -58,9 +66,27 @@ void echo(net::netFD* c) {
   servers.Done();
 }
 
+// The accept loop, a goroutine per connection, backing off on a temporary
+// error (a full descriptor table) as net/http's server does; returns the
+// error that ended it (the listener closed).
+int serve(net::TCPListener* ln) {
+  int64_t tempDelay = 0;
+  for (;;) {
+    net::TCPConn* c;
+    int err = ln->Accept(&c);
+    if (err != 0) {
+      if (net::ServeBackoff(err, &tempDelay)) continue;
+      return err;
+    }
+    tempDelay = 0;
+    servers.Add(1);
+    runtime::newproc([](void* c) { echo(static_cast<net::TCPConn*>(c)); }, c);  // go echo(c)
+  }
+}
+
 void listener(void* arg) {
-  auto* ln = static_cast<net::netFD*>(arg);
-  int err = net::Serve(ln, echo, &servers);  // a goroutine per connection
+  auto* ln = static_cast<net::TCPListener*>(arg);
+  int err = serve(ln);
   say("listener: accept: %s; stopping", net::ErrString(err));
   servers.Done();
 }
@@ -139,24 +165,21 @@ void deadline_read(int port, int nprocs) {
   if (net::Dial(port, &c) != 0) return;
   // Let the other M become the poller, blocked in netpoll with no timer:
   // then our deadline is earlier than its sleep, and it must be broken out.
-  // We park (so that this M, too, has nothing to do), and a plain thread,
-  // outside the scheduler, readies us once it sees a poller asleep in
-  // epoll_wait.  (Spinning in Gosched instead would keep our own M busy
-  // and never let it poll.)
+  // We wait on a WaitGroup, and a goroutine watches, without parking, so
+  // that its M stays busy while the other, with nothing to do, polls; once
+  // it sees that M asleep in epoll_wait it lets us go, and we run on an M
+  // that is not the poller.  (Spinning in Gosched ourselves would give our
+  // goroutine to the other M in turn, and it would never poll.)
   if (nprocs > 1) {
-    static std::atomic<runtime::g*> self{nullptr};
-    self = nullptr;
-    std::thread watcher([] {
-      while (self.load() == nullptr || !poller_asleep()) sched_yield();
-      runtime::goready(self.load());
-    });
-    runtime::gopark(
-        [](runtime::g* gp, void*) {
-          self.store(gp);
-          return true;
+    static sync_::WaitGroup polling;
+    polling.Add(1);
+    runtime::newproc(
+        [](void*) {
+          while (!poller_asleep()) runtime::osyield();
+          polling.Done();
         },
-        nullptr, runtime::waitReason::zero);
-    watcher.join();
+        nullptr);
+    polling.Wait();
   }
   say("deadline: setting a 50 ms read deadline on fd %d while %s", c->pfd.Sysfd,
       nprocs > 1 ? "another M is blocked in netpoll" : "no other M runs (NETPOLL_PROCS=1)");
@@ -176,26 +199,50 @@ void deadline_read(int port, int nprocs) {
 struct MainArgs {
   int nprocs;
   bool ok;
+  const char* serve;  // -serve ADDR: only the server
 };
 
-void main_goroutine(void* arg) {
+// The port of "127.0.0.1:8080", ":8080" or "8080"; -1 if there is none.
+int portOf(const char* addr) {
+  const char* colon = std::strrchr(addr, ':');
+  const char* digits = colon != nullptr ? colon + 1 : addr;
+  char* end;
+  long port = std::strtol(digits, &end, 10);
+  return *digits != 0 && *end == 0 && port >= 0 && port < 65536 ? static_cast<int>(port) : -1;
+}
+
+// main.main: the main goroutine (runtime.main calls it).
+void main(void* arg) {
   auto* ma = static_cast<MainArgs*>(arg);
-  net::netFD* ln;
-  if (int err = net::Listen(0, &ln)) {
+  net::netFD* fd;
+  int port = ma->serve != nullptr ? portOf(ma->serve) : 0;
+  if (port < 0) {
+    say("-serve %s: not an address with a port", ma->serve);
+    return;
+  }
+  if (int err = net::Listen(port, &fd)) {
     say("listen: %s", net::ErrString(err));
     return;
   }
-  int port = net::Port(ln);
+  net::TCPListener ln{fd};
+  port = net::Port(fd);
+  if (ma->serve != nullptr) {  // as echo.go -serve: the address, then serve
+    char addr[32];
+    int n = std::snprintf(addr, sizeof addr, "127.0.0.1:%d\n", port);
+    os::Stdout->Write(addr, static_cast<size_t>(n));
+    serve(&ln);
+    return;
+  }
 #if NETPOLL_GO >= 123
-  say("main: listening on 127.0.0.1:%d (fd %d), epoll fd %d, eventfd %lu", port, ln->pfd.Sysfd,
+  say("main: listening on 127.0.0.1:%d (fd %d), epoll fd %d, eventfd %lu", port, fd->pfd.Sysfd,
       runtime::epfd, static_cast<unsigned long>(runtime::netpollEventFd));
 #else
   say("main: listening on 127.0.0.1:%d (fd %d), epoll fd %d, break pipe %lu/%lu", port,
-      ln->pfd.Sysfd, runtime::epfd, static_cast<unsigned long>(runtime::netpollBreakRd),
+      fd->pfd.Sysfd, runtime::epfd, static_cast<unsigned long>(runtime::netpollBreakRd),
       static_cast<unsigned long>(runtime::netpollBreakWr));
 #endif
   servers.Add(1);
-  runtime::newproc(listener, ln);
+  runtime::newproc(listener, &ln);
 
   sync_::WaitGroup clients;
   Client cl[kClients];
@@ -211,11 +258,13 @@ void main_goroutine(void* arg) {
 
   deadline_read(port, ma->nprocs);
 
-  ln->Close();  // wakes the listener's Accept with ErrNetClosing
+  fd->Close();  // wakes the listener's Accept with ErrNetClosing
   servers.Wait();
-  net::Free(ln);
+  net::Free(fd);
   ma->ok = ok && timeout_ok;
 }
+
+int32_t runmain(MainArgs* ma) { return runtime::run(main, ma, ma->nprocs); }
 
 }  // namespace
 
@@ -225,14 +274,23 @@ constexpr const char* kRelease = NETPOLL_GO == 119   ? "Go 1.19.8's"
                                  : NETPOLL_GO == 122 ? "Go 1.22's (on 1.19.8)"
                                                      : "Go 1.23's (on 1.19.8)";
 
-int main() {
+int main(int argc, char** argv) {
   const char* env = std::getenv("NETPOLL_PROCS");
-  MainArgs ma{env ? std::atoi(env) : 2, false};
+  MainArgs ma{env ? std::atoi(env) : 2, false, nullptr};
   if (ma.nprocs <= 0) ma.nprocs = 1;
+  if (argc == 3 && std::strcmp(argv[1], "-serve") == 0) {
+    ma.serve = argv[2];
+    return runmain(&ma) == 0 ? 0 : 1;  // serves until killed
+  }
+  if (argc != 1) {
+    std::fprintf(stderr, "usage: %s [-serve ADDR]\n", argv[0]);
+    return 2;
+  }
   std::printf("netpoll-asm demo: %d M%s, %s netpoller rebuilt%s\n", ma.nprocs,
               ma.nprocs == 1 ? "" : "s", kRelease,
               runtime::netpolltrace ? " (NETPOLLTRACE=1: narration on stderr)" : "");
-  int32_t left = runtime::run(main_goroutine, &ma, ma.nprocs);
+  std::fflush(stdout);
+  int32_t left = runmain(&ma);
 #if NETPOLL_GO >= 122
   std::printf(
       "main returned; goroutines still alive: %d; netpollWaiters=%u (Go 1.22 "

@@ -254,22 +254,33 @@ std::string slug(const std::string& heading) {
 // names it, else one whose Go line range holds it, else the heading above
 // the first place the note names it in backticks.  "" if none does.
 std::string section_in(const std::string& note, const goref::Page& p, bool by_range) {
-  std::ifstream in("notes/" + note);
-  std::vector<std::string> lines;
-  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  static std::map<std::string, std::vector<std::string>> read;  // each note, read once
+  if (!read.count(note)) {
+    std::ifstream in("notes/" + note);
+    std::vector<std::string>& ls = read[note];
+    for (std::string l; std::getline(in, l);) ls.push_back(l);
+  }
+  const std::vector<std::string>& lines = read[note];
   std::string name = p.go.name.substr(p.go.name.rfind('.') + 1);
-  std::regex word("(^|[^A-Za-z0-9_])" + name + "([^A-Za-z0-9_]|$)");
-  std::string base = p.gofile.substr(p.gofile.rfind('/') + 1);
-  std::regex range(base + R"(:([0-9]+)(?:-([0-9]+))?)");
+  auto names = [&](const std::string& t) {  // name as a word of t
+    auto inword = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    for (size_t at = t.find(name); at != std::string::npos; at = t.find(name, at + 1))
+      if ((at == 0 || !inword(t[at - 1])) &&
+          (at + name.size() == t.size() || !inword(t[at + name.size()])))
+        return true;
+    return false;
+  };
   auto heading = [](const std::string& l) {
     return l.rfind("## ", 0) == 0 || l.rfind("### ", 0) == 0;
   };
   auto text_of = [](const std::string& l) { return l.substr(l.find(' ') + 1); };
   for (const std::string& l : lines)
-    if (heading(l) && std::regex_search(text_of(l), word)) return slug(text_of(l));
+    if (heading(l) && names(text_of(l))) return slug(text_of(l));
+  std::string base = p.gofile.substr(p.gofile.rfind('/') + 1);
   if (by_range)
     for (const std::string& l : lines) {
-      if (!heading(l)) continue;
+      if (!heading(l) || l.find(base + ":") == std::string::npos) continue;
+      std::regex range(base + R"(:([0-9]+)(?:-([0-9]+))?)");
       for (std::sregex_iterator it(l.begin(), l.end(), range), end; it != end; ++it) {
         int a = std::stoi((*it)[1]), b = (*it)[2].matched ? std::stoi((*it)[2]) : a;
         if (p.go.first >= a && p.go.first <= b) return slug(text_of(l));

@@ -12,6 +12,7 @@
 #include <cstdio>
 
 #include "internal/poll/hook.h"
+#include "os/file.h"
 #include "runtime/runtime.h"
 
 namespace net {
@@ -97,33 +98,40 @@ int Accept(netFD* ln, netFD** out) {
   return err;
 }
 
-// net/http/server.go:3040  The accept loop of Go's HTTP server, for its
-// back-off: on a temporary error (syscall.Errno.Temporary: EINTR, EMFILE,
+// net/http/server.go:3071-3088  The back-off of Go's HTTP server's accept
+// loop: on a temporary error (syscall.Errno.Temporary: EINTR, EMFILE,
 // ENFILE, or a timeout) it sleeps 5 ms, then twice as long each time in a
 // row, up to 1 s, and tries again.  Retrying at once would spin, and with
 // one M would starve the very goroutines whose Close frees a descriptor.
+bool ServeBackoff(int err, int64_t* tempDelay) {
+  bool temporary = err == -EINTR || err == -EMFILE || err == -ENFILE || err == -EAGAIN ||
+                   err == -ETIMEDOUT;  // net/http/server.go:3077  ne.Temporary()
+  if (!temporary) return false;
+  if (*tempDelay == 0)             // net/http/server.go:3078
+    *tempDelay = 5 * 1000 * 1000;  // net/http/server.go:3079  5 * time.Millisecond
+  else
+    *tempDelay *= 2;  // net/http/server.go:3081
+  if (int64_t max = 1000 * 1000 * 1000; *tempDelay > max)
+    *tempDelay = max;  // net/http/server.go:3083-3085
+  char msg[160];
+  int n = std::snprintf(msg, sizeof msg, "http: Accept error: %s; retrying in %lldms\n",
+                        ErrString(err), static_cast<long long>(*tempDelay / 1000000));
+  os::Stderr->Write(msg, static_cast<size_t>(n));  // net/http/server.go:3086  srv.logf
+  runtime::timeSleep(*tempDelay);                  // net/http/server.go:3087
+  // net/http/server.go:3088  and the caller's loop goes round again
+  return true;
+}
+
+// net/http/server.go:3040  The accept loop of Go's HTTP server, with its
+// back-off (ServeBackoff).
 int Serve(netFD* ln, void (*handle)(netFD* c), sync_::WaitGroup* conns) {
   int64_t tempDelay = 0;  // net/http/server.go:3066  ns to sleep on accept failure
   for (;;) {              // net/http/server.go:3069
     netFD* rw;
     int err = Accept(ln, &rw);  // net/http/server.go:3070
     if (err != 0) {             // net/http/server.go:3071
-      bool temporary = err == -EINTR || err == -EMFILE || err == -ENFILE || err == -EAGAIN ||
-                       err == -ETIMEDOUT;  // net/http/server.go:3077  ne.Temporary()
-      if (temporary) {
-        if (tempDelay == 0)             // net/http/server.go:3078
-          tempDelay = 5 * 1000 * 1000;  // net/http/server.go:3079  5 * time.Millisecond
-        else
-          tempDelay *= 2;  // net/http/server.go:3081
-        if (int64_t max = 1000 * 1000 * 1000; tempDelay > max)
-          tempDelay = max;  // net/http/server.go:3083-3085
-        std::fprintf(
-            stderr, "http: Accept error: %s; retrying in %lldms\n", ErrString(err),
-            static_cast<long long>(tempDelay / 1000000));  // net/http/server.go:3086  srv.logf
-        runtime::timeSleep(tempDelay);                     // net/http/server.go:3087
-        continue;                                          // net/http/server.go:3088
-      }
-      return err;  // net/http/server.go:3090
+      if (ServeBackoff(err, &tempDelay)) continue;  // net/http/server.go:3077-3088
+      return err;                                   // net/http/server.go:3090
     }
     tempDelay = 0;  // net/http/server.go:3099
     if (conns) conns->Add(1);
@@ -145,6 +153,11 @@ int Serve(netFD* ln, void (*handle)(netFD* c), sync_::WaitGroup* conns) {
 }
 
 void Free(netFD* fd) { delete fd; }
+
+void Free(TCPConn* c) {
+  delete c->fd;
+  delete c;
+}
 
 const char* ErrString(int err) { return internal::poll::ErrorString(err); }
 

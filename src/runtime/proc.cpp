@@ -4,8 +4,12 @@
 // queue, the global queue, a non-blocking netpoll, stealing from other Ps,
 // and last a blocking netpoll until the next timer); the spinning-M
 // protocol that wakes just enough Ms; and sysmon, on an M of its own,
-// polling the network when nobody has for 10 ms.  Functions are in Go's
-// order.
+// polling the network when nobody has for 10 ms.  Functions are in
+// proc.go's order, from runtime.main to the steal order's gcd, after what
+// C++ must see before they use it: the types (pMask, randomOrder), the
+// context switch (asm_amd64.s's gogo and mcall, in C++ around
+// gosave_gogo), fastrand (stubs.go) and the accessors getm, getg, allgs;
+// run, ours, is last.
 //
 // What Go does that this does not, each also said where it would be: the
 // garbage collector and everything that waits for it (gcstopm, safe-point
@@ -17,14 +21,22 @@
 // every thread.  And a run ends: Go's process exits when main.main
 // returns; ours stops its Ms and returns, so that tests can run again
 // (run, at the end of this file).
+//
+// Go has no thread outside the scheduler: every thread is an M.  A
+// program of ours may have others (the main thread before and after a
+// run, a test's), and may not let them touch the scheduler: ready,
+// newproc, gopark, Gosched and the timers throw when called from a thread
+// with no M (onM, below), before they touch a P.
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 
 #include <cstdlib>
 #include <new>
 
 #include "runtime/netpoll.h"
 #include "runtime/runtime.h"
+#include "runtime/signal_unix.h"
 
 #ifdef __SANITIZE_THREAD__
 #include <sanitizer/tsan_interface.h>
@@ -73,22 +85,29 @@ constexpr uintptr_t StackGuard_ = 32 << 10;
 constexpr int kMaxM = 256;
 
 m mstore[kMaxM];  // Go allocates Ms (allocm); ours come from here
+g g0store[kMaxM];  // and their g0s: the thread's own stack, as a g
 p pstore[256];    // and Ps (Go's new(p) in procresize)
 g* main_g;
+g* allg_tail;  // allgs' last: Go appends to its slice, ours to the list
 mutex allglock;
-// proc.go:136  Go sets it once runtime.main runs; ours while run() runs.
+// proc.go:136  Set by runtime.main; run() clears it when the run ends.
 std::atomic<bool> mainStarted{false};
-pthread_t mthread[kMaxM];  // each M's thread, joined when a run ends
-
+// The main goroutine's function and argument, called by runtime.main.
+void (*main_fn)(void*);
+void* main_arg;
 }  // namespace
 
-// Not in Go: a thread outside the scheduler (a test's, the demo's watcher)
-// that starts an M (ready, or wakep for a timer it set) holds this until
-// the M has its thread; run() holds it to end the run (mainStarted =
-// false).  So an M started from outside belongs to a run that joins it,
-// and never runs on into the next run, holding a P that run gave to
-// another M.
-mutex outsideLock;
+// proc.go:142  The signal mask the first run's m0 started with; every
+// M's thread starts from it (newm, minitSignalMask).
+sigset initSigmask;
+
+// Not in Go, which has no thread outside the scheduler (see the top of
+// this file): refuse one, naming the call.
+void onM(const char* what) {
+  if (getm() != nullptr) return;
+  print("runtime: %s called from a thread with no m\n", what);
+  throw_("runtime: a thread outside the scheduler may not touch a P");
+}
 
 namespace {
 
@@ -131,29 +150,6 @@ struct randomEnum {  // proc.go:6227
   uint32_t position() const { return pos; }  // proc.go:6262
 };
 randomOrder stealOrder;  // proc.go:6216
-
-uint32_t gcd(uint32_t a, uint32_t b) {  // proc.go:6265
-  while (b != 0) {                      // proc.go:6266
-    uint32_t t = a % b;                 // proc.go:6267  a, b = b, a%b
-    a = b;
-    b = t;
-  }
-  return a;  // proc.go:6269
-}
-
-// proc.go:6234
-void reset(randomOrder* ord, uint32_t count) {
-  ord->count = count;                                             // proc.go:6235
-  ord->ncoprimes = 0;                                             // proc.go:6236
-  for (uint32_t i = 1; i <= count; i++)                           // proc.go:6237
-    if (gcd(i, count) == 1) ord->coprimes[ord->ncoprimes++] = i;  // proc.go:6238-6240
-}
-
-// proc.go:6244
-randomEnum start(const randomOrder* ord, uint32_t i) {
-  return randomEnum{0, ord->count, i % ord->count,                    // proc.go:6245-6247
-                    ord->coprimes[i / ord->count % ord->ncoprimes]};  // proc.go:6248
-}
 
 // The per-switch bookkeeping sanitizers need to follow a thread from one
 // stack to another.  Empty in a plain build.
@@ -200,20 +196,13 @@ void mcall(g* (*fn)(g*)) {
   gosave_gogo(&gp->sched, &mp->g0sched);
   sanitizer_after_switch(fake);
 }
-
-void schedule();
-g* findRunnable(bool* inheritTime, bool* tryWakeP);
-void execute(g* gp, bool inheritTime);
-void mstart(m* mp);
-void* mstart_thread(void* arg);
-
 }  // namespace
 
 // stubs.go:127  A fast random number, from the M's state (wyrand).  Go
 // seeds m.fastrand in mcommoninit; ours in allocm.
 uint32_t fastrand() {
   m* mp = getm();
-  static std::atomic<uint64_t> nom;  // a thread outside the scheduler shares this one
+  static std::atomic<uint64_t> nom;  // Not in Go: what a thread with no m (a test's) shares
   uint64_t s = mp != nullptr
                    ? (mp->fastrand += 0xa0761d6478bd642f)
                    : nom.fetch_add(0xa0761d6478bd642f) + 0xa0761d6478bd642f;  // stubs.go:135
@@ -223,33 +212,193 @@ uint32_t fastrand() {
                                static_cast<uint64_t>(x));  // stubs.go:137
 }
 
+// A goroutine may resume on another thread, so the thread-local must be
+// read afresh after every switch, never cached across one: noinline keeps
+// the read in a call, and noipa stops the optimizer from proving the call
+// pure and reusing an earlier result (Go keeps g in a register, R14, that
+// gogo reloads for the same reason).
+// They are not instrumented: the stack check (src/runtime/stack.cpp) calls
+// getg at the entry of every function.
+__attribute__((noinline, noipa, no_instrument_function)) m* getm() { return tls_m; }
+__attribute__((noinline, noipa, no_instrument_function)) g* getg() {
+  m* mp = tls_m;
+  return mp ? mp->curg : nullptr;
+}
+
+g* allgs() {
+  lock(&allglock);
+  g* head = allg_head;
+  unlock(&allglock);
+  return head;
+}
+
+namespace {
+// Defined below, in proc.go's order.
+void mstart(m* mp);
+void* mstart_thread(void* arg);
+void mstartm0();
+void mPark(m* mp);
+m* allocm(p*, void (*fn)(), int64_t id);
+void newm(void (*fn)(), p* pp, int64_t id);
+void stopm();
+void mspinning();
+void execute(g* gp, bool inheritTime);
+g* findRunnable(bool* inheritTime, bool* tryWakeP);
+void resetspinning();
+void schedule();
+void dropg(m* mp);
+bool parkunlock_c(g*, void* lock_);
+g* park_m(g* gp);
+g* goschedImpl(g* gp);
+g* gosched_m(g* gp);
+g* goexit0(g* gp);
+g* malg();
+g* newproc1(void (*fn)(void*), void* arg, bool is_main, uintptr_t callerpc);
+void gfput(p* pp, g* gp);
+g* gfget(p* pp);
+p* procresize(int32_t nprocs);
+void sysmon();
+void sysmonfn();
+void mput(m* mp);
+m* mget();
+void reset(randomOrder* ord, uint32_t count);
+randomEnum start(const randomOrder* ord, uint32_t i);
+uint32_t gcd(uint32_t a, uint32_t b);
+}  // namespace
+
+extern "C" void goroutine_start(g* gp);  // below, beside newproc1
+
+// proc.go:145  The main goroutine: it starts sysmon and calls main.main
+// (here, the function given to run).  When main.main returns, Go's exits
+// the process; ours returns, and goexit0 ends the run.
+void main(void*) {
+  // proc.go:150-164 left out: the race context, and the stack size limit
+  // (ours are fixed).
+  mainStarted = true;                      // proc.go:167  newproc may start Ms now
+  newm(sysmonfn, nullptr, -1);  // proc.go:171  sysmon, on an M with no P
+  // proc.go:181-248 left out: locking main to its thread during init,
+  // package initializers, the GC's start, cgo checks.
+  main_fn(main_arg);  // proc.go:249-250  fn := main_main; fn()
+  // proc.go:251-275 left out: the race detector's end, waiting for a
+  // panicking goroutine, and exit(0): here the run ends.
+}
+
+// proc.go:316  Let other goroutines run; this one stays runnable.
+void Gosched() {
+  onM("Gosched");     // not in Go
+  mcall(gosched_m);  // proc.go:318
+}
+
+// proc.go:346  Park the running g.  On g0, unlockf(gp, lock) decides: true
+// keeps it parked until goready; false runs it again at once.
+void gopark(bool (*unlockf)(g*, void*), void* lock_, waitReason reason) {
+  onM("gopark");  // not in Go
+  m* mp = getm();
+  g* gp = mp->curg;                                                         // proc.go:351
+  if (gp->atomicstatus.load() != Grunning) throw_("gopark: bad g status");  // proc.go:352-355
+  mp->waitlock = lock_;                                                     // proc.go:356
+  mp->waitunlockf = unlockf;                                                // proc.go:357
+  gp->waitreason = reason;                                                  // proc.go:358
+  mcall(park_m);                                                            // proc.go:363
+}
+
+// proc.go:368  Park, releasing lock once the g is safely parked.
+void goparkunlock(mutex* lock_, waitReason reason) {
+  gopark(parkunlock_c, lock_, reason);  // proc.go:369
+}
+
+// proc.go:372  Ready gp into runnext: a g woken by I/O or a semaphore runs
+// next on this P.
+void goready(g* gp) { ready(gp, true); }  // proc.go:374
+
 // proc.go:843  Make gp, parked, runnable: into this P's runnext (next) or
 // the back of its run queue, and wake an M to run it if any P is idle.
 void ready(g* gp, bool next) {
+  onM("goready");                                            // not in Go
   if (netpolltrace) traceGoUnpark(gp, false);                // proc.go:844-846  traceGoUnpark
   uint32_t status = gp->atomicstatus.load();                 // proc.go:848
   if (status != Gwaiting) throw_("bad g->status in ready");  // proc.go:853-856
   casgstatus(gp, Gwaiting, Grunnable);                       // proc.go:859
-  m* mp = getm();
-  p* pp = mp != nullptr ? mp->p_.load() : nullptr;
-  if (pp == nullptr) {
-    // Not in Go, which has no thread outside the scheduler (a cgo callback
-    // borrows an M first): ours, a test's thread, has no P.  Its g goes to
-    // the global queue, and an M is started for an idle P as injectglist
-    // does for a caller with no P (its startIdle), not by wakep: wakep
-    // leaves the g to a spinning M, and one that has looked at the global
-    // queue and is about to stop spinning would never see it.
-    lock(&sched.lock);
-    globrunqput(gp);
-    unlock(&sched.lock);
-    if (sched.npidle.load() != 0) startm(nullptr, false);
-    return;
+  runqput(getm()->p_.load(), gp, next);                      // proc.go:860
+  wakep();                                                   // proc.go:861
+}
+
+// proc.go:963  Move gp from oldval to newval.  Go refuses a transition
+// that is no transition at all first; then it loops on the CAS while the
+// garbage collector holds the g in a scan state, which it will leave, and
+// throws in the loop only when a waiting g turns out runnable.  There is
+// no GC here, so nothing will ever turn a failed CAS into a successful
+// one: where Go would spin, ours throws (not in Go), naming the statuses.
+void casgstatus(g* gp, uint32_t oldval, uint32_t newval) {
+  if (oldval == newval) {  // proc.go:964  (no scan bits here)
+    print("runtime: casgstatus: oldval=%#x newval=%#x\n", oldval, newval);  // proc.go:966
+    throw_("casgstatus: bad incoming values");                              // proc.go:967
   }
-  runqput(pp, gp, next);  // proc.go:860
-  wakep();                // proc.go:861
+  uint32_t expected = oldval;
+  if (!gp->atomicstatus.compare_exchange_strong(expected, newval)) {  // proc.go:980
+    if (oldval == Gwaiting && expected == Grunnable) {                // proc.go:981
+      throw_("casgstatus: waiting for Gwaiting but is Grunnable");    // proc.go:982
+    }
+    print("runtime: casgstatus: oldval=%#x newval=%#x status=%#x\n", oldval, newval, expected);
+    throw_("casgstatus: bad status");  // not in Go, which would wait for a GC that never comes
+  }
 }
 
 namespace {
+
+// proc.go:1398  An M starts: remember the thread's own stack as g0, set
+// its signal stack and mask (minit), run mstartfn (sysmon never returns
+// from it until the run ends), take the P it was given, and schedule.
+void mstart(m* mp) {
+  tls_m = mp;
+  // proc.go:1373-1385 (mstart0)  A system-made stack: g0's bounds are the
+  // thread's, which Go guesses from SP and ours asks pthread for (AddressSanitizer
+  // must be told them too, for every switch back to g0).
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    void* addr;
+    size_t size;
+    pthread_attr_getstack(&attr, &addr, &size);
+    mp->g0->stack_lo = reinterpret_cast<uintptr_t>(addr);
+    mp->g0->stack_hi = reinterpret_cast<uintptr_t>(addr) + size;
+    mp->g0_stack_bottom = addr;
+    mp->g0_stack_size = size;
+    pthread_attr_destroy(&attr);
+  }
+#ifdef __SANITIZE_THREAD__
+  mp->g0_tsan_fiber = __tsan_get_current_fiber();
+#endif
+  minit();  // proc.go:1416
+  // proc.go:1420-1422  m0's mstartm0 is called by run, before it starts
+  // any other M (see there).
+  if (auto fn = mp->mstartfn) fn();  // proc.go:1424-1426
+  if (mp->nextp != nullptr) {        // proc.go:1428  m0 starts with its P already
+    acquirep(mp->nextp);             // proc.go:1429
+    mp->nextp = nullptr;             // proc.go:1430
+  }
+  if (mp->p_.load() != nullptr) schedule();  // proc.go:1432  (sysmon's M has none)
+  // proc.go:1471  mexit, as much of it as a thread leaving the run needs:
+  // its signal stack given back (the thread itself ends when it returns).
+  unminit();  // proc.go:1497
+  tls_m = nullptr;
+}
+
+void* mstart_thread(void* arg) {
+  mstart(static_cast<m*>(arg));
+  return nullptr;
+}
+
+// proc.go:1441  What only m0 does, once: install the signal handlers.
+// Not in Go: the scheduler runs more than once in a process here, and the
+// handlers, installed by the first run, stay; and run calls it, not
+// mstart, for the reason given there.
+void mstartm0() {
+  // proc.go:1445-1448 left out: cgo's extra Ms.
+  static bool done;
+  if (done) return;
+  done = true;
+  initsig(false);  // proc.go:1449
+}
 
 // proc.go:1455  Sleep on the M's note until startm or a timer's M wakes it.
 void mPark(m* mp) {
@@ -260,7 +409,12 @@ void mPark(m* mp) {
 // proc.go:1715  A new M, not yet running.  Go allocates it and its g0
 // stack; ours is a slot of mstore, and its g0 stack is the thread's own.
 m* allocm(p*, void (*fn)(), int64_t id) {
-  if (id < 0 || id >= kMaxM) {
+  if (id < 0) {                // proc.go:796-800  mcommoninit
+    lock(&sched.lock);
+    id = sched.mnext++;        // proc.go:799  mReserveID
+    unlock(&sched.lock);
+  }
+  if (id >= kMaxM) {
     print("runtime: program exceeds %d-thread limit\n", kMaxM);  // proc.go:764  checkmcount
     throw_("thread exhaustion");                                 // proc.go:765
   }
@@ -270,10 +424,17 @@ m* allocm(p*, void (*fn)(), int64_t id) {
   mp->mstartfn = fn;  // proc.go:1760
   mp->id = id;        // proc.go:797  mcommoninit
   mp->fastrand = static_cast<uint64_t>(nanotime()) * 0x9e3779b97f4a7c15 ^
-                 static_cast<uint64_t>(id);  // proc.go:810  mcommoninit: mp.fastrand
+                 static_cast<uint64_t>(id);  // proc.go:812  mcommoninit: mp.fastrand
+  mpreinit(mp);                              // proc.go:815  mcommoninit's
+  // proc.go:1766-1770  Go's g0 for a thread whose stack the system made
+  // (malg(-1)): a g with no stack of its own; mstart fills in the bounds.
+  mp->g0 = &g0store[id];
+  mp->g0->~g();
+  new (mp->g0) g();
+  mp->g0->mp = mp;
   lock(&sched.lock);
-  mp->alllink = allm;  // proc.go:822  mcommoninit
-  allm = mp;
+  mp->alllink = allm;                           // proc.go:822  mcommoninit
+  __atomic_store_n(&allm, mp, __ATOMIC_RELEASE);  // proc.go:826  published for lock-free readers
   unlock(&sched.lock);
   return mp;
 }
@@ -283,29 +444,8 @@ m* allocm(p*, void (*fn)(), int64_t id) {
 void newm(void (*fn)(), p* pp, int64_t id) {
   m* mp = allocm(pp, fn, id);  // proc.go:2109
   mp->nextp = pp;              // proc.go:2110
-  // proc.go:2134  newm1, then os_linux.go:166  newosproc: a pthread here.
-  if (pthread_create(&mthread[id], nullptr, mstart_thread, mp) != 0) {
-    print("runtime: failed to create new OS thread\n");  // os_linux.go:183
-    throw_("newosproc");                                 // os_linux.go:187
-  }
-}
-
-// proc.go:5538  Put mp on the idle list; sched.lock held.
-void mput(m* mp) {
-  mp->schedlink = sched.midle;  // proc.go:5541
-  sched.midle = mp;             // proc.go:5542
-  sched.nmidle++;               // proc.go:5543
-  // proc.go:5544 left out: checkdead, the deadlock detector.
-}
-
-// proc.go:5552  An idle M, or nullptr; sched.lock held.
-m* mget() {
-  m* mp = sched.midle;            // proc.go:5555
-  if (mp != nullptr) {            // proc.go:5556
-    sched.midle = mp->schedlink;  // proc.go:5557
-    sched.nmidle--;               // proc.go:5558
-  }
-  return mp;  // proc.go:5560
+  mp->sigmask = initSigmask;   // proc.go:2111
+  newosproc(mp, mstart_thread);  // proc.go:2141  newm1's newosproc (src/runtime/os_linux.cpp)
 }
 
 // proc.go:2231  This M has nothing to do: sleep until startm hands it a P.
@@ -333,30 +473,11 @@ void stopm() {
 
 // proc.go:2252  startm's caller counted the new M as spinning.
 void mspinning() { getm()->spinning = true; }  // proc.go:2254
-
-// Not in Go: while a thread outside the scheduler is in startm, it holds
-// outsideLock (which see).
-struct outsideScope {
-  bool outside = getm() == nullptr;
-  outsideScope() {
-    if (outside) lock(&outsideLock);
-  }
-  ~outsideScope() {
-    if (outside) unlock(&outsideLock);
-  }
-};
-
 }  // namespace
 
 // proc.go:2269  Start (or wake) an M to run pp, or an idle P if pp is nil.
 // spinning: the caller counted it in nmspinning, and it is to look for work.
 void startm(p* pp, bool spinning) {
-  // Not in Go: from a thread outside, only while a run goes on.
-  outsideScope scope;
-  if (scope.outside && !mainStarted) {
-    if (spinning) sched.nmspinning.fetch_sub(1);  // as wakep counted it
-    return;
-  }
   lock(&sched.lock);            // proc.go:2287
   if (pp == nullptr) {          // proc.go:2288
     pp = pidleget(0, nullptr);  // proc.go:2289
@@ -637,7 +758,6 @@ top:  // proc.go:2568
   stopm();   // proc.go:2874
   goto top;  // proc.go:2875
 }
-
 }  // namespace
 
 // proc.go:2882  Whether there is work to do now: a runnable g here or in
@@ -766,7 +886,6 @@ void resetspinning() {
     throw_("findrunnable: negative nmspinning");  // proc.go:3104-3106
   wakep();                                        // proc.go:3110
 }
-
 }  // namespace
 
 // proc.go:3121  Make every g in glist runnable and queue it: one per idle P
@@ -852,7 +971,6 @@ void dropg(m* mp) {
   mp->curg->mp = nullptr;  // proc.go:3265
   mp->curg = nullptr;      // proc.go:3266
 }
-
 }  // namespace
 
 // proc.go:3279  Run pp's due timers.  *rnow is the time used (now, or
@@ -916,12 +1034,17 @@ g* park_m(g* gp) {
   m* mp = getm();
   if (netpolltrace) traceGoPark(gp);        // proc.go:3344-3346  traceGoPark
   casgstatus(gp, Grunning, Gwaiting);       // proc.go:3348
+  // Not in Go: Go's garbage collector notes when it first finds a g
+  // blocked (waitsince, for the traceback's "3 minutes"); with no GC here,
+  // the park itself does.
+  gp->waitsince = nanotime();
   dropg(mp);                                // proc.go:3349
   if (auto fn = mp->waitunlockf) {          // proc.go:3351
     bool ok = fn(gp, mp->waitlock);         // proc.go:3352
     mp->waitunlockf = nullptr;              // proc.go:3353
     mp->waitlock = nullptr;                 // proc.go:3354
     if (!ok) {                              // proc.go:3355
+      if (netpolltrace) traceGoUnpark(gp, false);  // proc.go:3356-3358  traceGoUnpark
       casgstatus(gp, Gwaiting, Grunnable);  // proc.go:3359
       return gp;                            // proc.go:3360  execute(gp, true)
     }
@@ -946,6 +1069,149 @@ g* gosched_m(g* gp) {
   if (netpolltrace) traceGoSched(gp);  // proc.go:3383-3385  traceGoSched
   return goschedImpl(gp);              // proc.go:3386
 }
+}  // namespace
+
+// proc.go:3469  Called (by asm goexit) when a g's function returns.
+extern "C" void goexit1() {
+  if (netpolltrace) traceGoEnd(getg());  // proc.go:3473-3475  traceGoEnd
+  mcall(goexit0);                        // proc.go:3476
+  throw_("goexit1: resumed a dead goroutine");
+}
+
+namespace {
+
+// proc.go:3480  On g0 after gp returned from its function.
+g* goexit0(g* gp) {
+  m* mp = getm();
+  p* pp = mp->p_.load();              // proc.go:3482
+  casgstatus(gp, Grunning, Gdead);    // proc.go:3484
+  gp->waitreason = waitReason::zero;  // proc.go:3498
+  gp->timer = nullptr;                // proc.go:3501
+  dropg(mp);                          // proc.go:3513
+#ifdef __SANITIZE_THREAD__
+  // ThreadSanitizer's fiber for gp still holds the frames gp left behind
+  // for good (goexit1, mcall); reused, it would grow by two frames a life
+  // until TSan gives up.  A reused g gets a new fiber (newproc1).
+  __tsan_destroy_fiber(gp->tsan_fiber);
+  gp->tsan_fiber = nullptr;
+#endif
+  if (gp == main_g) {
+    // Go: main.main returned, so runtime.main calls exit(0), and the
+    // process ends.  We stop the Ms instead and let run() return.
+    lock(&sched.lock);
+    sched.done = true;
+    while (m* idle = mget()) notewakeup(&idle->park);
+    unlock(&sched.lock);
+    if (sched.sysmonwait.load() != 0) notewakeup(&sched.sysmonnote);
+    if (sched.lastpoll.load() == 0) netpollBreak();
+  } else {
+    sched.nlive.fetch_sub(1);
+  }
+  gfput(pp, gp);   // proc.go:3524
+  return nullptr;  // proc.go:3540  schedule()
+}
+
+// proc.go:4075  A g with a fresh stack (src/runtime/stack.cpp), the g itself
+// at the very top, sharing the stack's first page: a goroutine that never
+// goes deep costs one page of memory, g and all.  (Go allocates the g on its
+// heap, apart from the stack.)
+g* malg() {
+  uintptr_t gsize = (sizeof(g) + 63) & ~uintptr_t{63};
+  uintptr_t lo, hi;
+  stackalloc(kStackSize, &lo, &hi);                       // proc.go:4080
+  g* gp = new (reinterpret_cast<void*>(hi - gsize)) g();  // proc.go:4076  Go's new(g)
+  gp->stack_lo = lo;
+  gp->stack_hi = hi - gsize;                     // 64-byte aligned, so 16-byte aligned too
+  gp->stackguard0 = gp->stack_lo + StackGuard_;  // proc.go:4082
+#if NETPOLL_VALGRIND
+  // Without this, memcheck takes every switch onto a goroutine's stack for
+  // a wild jump of the stack pointer.  Stacks are never freed, so never
+  // deregistered.
+  gp->valgrind_stack = VALGRIND_STACK_REGISTER(gp->stack_lo, gp->stack_hi);
+#endif
+  lock(&allglock);  // as allgadd does: every g, for tracebacks and gdb, in order
+  gp->alllink = nullptr;
+  if (allg_tail != nullptr)
+    allg_tail->alllink = gp;
+  else
+    allg_head = gp;
+  allg_tail = gp;
+  unlock(&allglock);
+  return gp;
+}
+}  // namespace
+
+// proc.go:4094  Start fn(arg) in a new goroutine: it runs next on this P.
+g* newproc(void (*fn)(void*), void* arg) {
+  onM("newproc");  // not in Go
+  uintptr_t pc = reinterpret_cast<uintptr_t>(__builtin_return_address(0));  // proc.go:4096
+  g* newg = newproc1(fn, arg, false, pc);  // proc.go:4098
+  p* pp = getm()->p_.load();               // proc.go:4100
+  runqput(pp, newg, true);                 // proc.go:4101
+  if (mainStarted) wakep();                // proc.go:4103-4105
+  return newg;
+}
+
+namespace {
+
+// proc.go:4112  newproc1: a runnable g that will call fn(arg).  Its stack
+// is built so that the first gogo "returns" into gostart, which jumps to
+// goroutine_start with goexit+1 as the return address: Go's gostartcall
+// (sys_x86.go:16) does the same.
+g* newproc1(void (*fn)(void*), void* arg, bool is_main, uintptr_t callerpc) {
+  p* pp = getm()->p_.load();                // proc.go:4120
+  g* newg = is_main ? nullptr : gfget(pp);  // proc.go:4121
+  if (newg == nullptr) {                            // proc.go:4122
+    newg = malg();                                  // proc.go:4123
+    casgstatus(newg, Gidle, Gdead);                 // proc.go:4124
+  }
+  if (newg->atomicstatus.load() != Gdead)
+    throw_("newproc1: new g is not Gdead");  // proc.go:4131-4133
+  newg->fn = fn;
+  newg->arg = arg;
+  newg->waitfd = 0;
+  newg->waitmode = 0;
+#ifdef __SANITIZE_THREAD__
+  if (newg->tsan_fiber == nullptr) newg->tsan_fiber = __tsan_create_fiber(0);
+#endif
+#ifdef __SANITIZE_ADDRESS__
+  // A recycled stack still carries the redzones of the frames its last g
+  // abandoned when it switched away for good (goexit1 -> mcall).
+  ASAN_UNPOISON_MEMORY_REGION(reinterpret_cast<void*>(newg->stack_lo),
+                              newg->stack_hi - newg->stack_lo);
+#endif
+  auto* sp = reinterpret_cast<uintptr_t*>(newg->stack_hi);
+  *--sp = 0;  // two zero words: the end of every backtrace
+  *--sp = 0;
+  *--sp =
+      reinterpret_cast<uintptr_t>(goexit) + 1;   // proc.go:4149  goroutine_start's return address
+  *--sp = reinterpret_cast<uintptr_t>(gostart);  // where gosave_gogo's ret lands
+  *--sp = 0;                                     // rbp: no caller frame
+  *--sp = 0;                                     // rbx
+  *--sp = reinterpret_cast<uintptr_t>(goroutine_start);  // r12
+  *--sp = reinterpret_cast<uintptr_t>(newg);             // r13
+  *--sp = 0;                                             // r14
+  *--sp = 0;                                             // r15
+  *--sp = uintptr_t{0x037f} << 32 | 0x1f80;              // x87 control word, MXCSR: the defaults
+  newg->sched.sp = reinterpret_cast<uintptr_t>(sp);      // proc.go:4147
+  newg->gopc = callerpc;                                 // proc.go:4152
+  // proc.go:4154  newg.startpc = fn.fn: ours is newg->fn, above.
+  if (!is_main) sched.nlive.fetch_add(1);
+  casgstatus(newg, Gdead, Grunnable);  // proc.go:4176
+  // proc.go:4179-4187  Go hands out ids in batches per P; ours one at a time.
+  newg->goid = static_cast<int64_t>(++sched.goidgen);
+  if (netpolltrace) traceGoCreate(newg);  // proc.go:4197-4199  traceGoCreate
+  return newg;
+}
+}  // namespace
+
+// A new g begins here, called by asm gostart, and returns into goexit.
+extern "C" void goroutine_start(g* gp) {
+  sanitizer_after_switch(nullptr);
+  gp->fn(gp->arg);
+}
+
+namespace {
 
 // proc.go:4241  Put dead gp on pp's free list; past 64, move half to the
 // global one.  (Every stack here is the same size: none is freed.)
@@ -992,205 +1258,14 @@ g* gfget(p* pp) {
     return gp;                          // proc.go:4338
   }
 }
-
-// proc.go:3480  On g0 after gp returned from its function.
-g* goexit0(g* gp) {
-  m* mp = getm();
-  p* pp = mp->p_.load();              // proc.go:3482
-  casgstatus(gp, Grunning, Gdead);    // proc.go:3484
-  gp->waitreason = waitReason::zero;  // proc.go:3498
-  gp->timer = nullptr;                // proc.go:3501
-  dropg(mp);                          // proc.go:3513
-#ifdef __SANITIZE_THREAD__
-  // ThreadSanitizer's fiber for gp still holds the frames gp left behind
-  // for good (goexit1, mcall); reused, it would grow by two frames a life
-  // until TSan gives up.  A reused g gets a new fiber (newproc1).
-  __tsan_destroy_fiber(gp->tsan_fiber);
-  gp->tsan_fiber = nullptr;
-#endif
-  if (gp == main_g) {
-    // Go: main.main returned, so runtime.main calls exit(0), and the
-    // process ends.  We stop the Ms instead and let run() return.
-    lock(&sched.lock);
-    sched.done = true;
-    while (m* idle = mget()) notewakeup(&idle->park);
-    unlock(&sched.lock);
-    if (sched.sysmonwait.load() != 0) notewakeup(&sched.sysmonnote);
-    if (sched.lastpoll.load() == 0) netpollBreak();
-  } else {
-    sched.ngsys.fetch_sub(1);
-  }
-  gfput(pp, gp);   // proc.go:3524
-  return nullptr;  // proc.go:3540  schedule()
-}
-
-// proc.go:4075  A g with a fresh stack (src/runtime/stack.cpp), the g itself
-// at the very top, sharing the stack's first page: a goroutine that never
-// goes deep costs one page of memory, g and all.  (Go allocates the g on its
-// heap, apart from the stack.)
-g* malg() {
-  uintptr_t gsize = (sizeof(g) + 63) & ~uintptr_t{63};
-  uintptr_t lo, hi;
-  stackalloc(kStackSize, &lo, &hi);                       // proc.go:4080
-  g* gp = new (reinterpret_cast<void*>(hi - gsize)) g();  // proc.go:4076  Go's new(g)
-  gp->stack_lo = lo;
-  gp->stack_hi = hi - gsize;                     // 64-byte aligned, so 16-byte aligned too
-  gp->stackguard0 = gp->stack_lo + StackGuard_;  // proc.go:4082
-#if NETPOLL_VALGRIND
-  // Without this, memcheck takes every switch onto a goroutine's stack for
-  // a wild jump of the stack pointer.  Stacks are never freed, so never
-  // deregistered.
-  gp->valgrind_stack = VALGRIND_STACK_REGISTER(gp->stack_lo, gp->stack_hi);
-#endif
-  lock(&allglock);  // as allgadd does: every g, for tracebacks and gdb
-  gp->alllink = allg_head;
-  allg_head = gp;
-  unlock(&allglock);
-  return gp;
-}
-
 }  // namespace
 
-// A new g begins here, called by asm gostart, and returns into goexit.
-extern "C" void goroutine_start(g* gp) {
-  sanitizer_after_switch(nullptr);
-  gp->fn(gp->arg);
+// proc.go:4490  The Ms of this run (none is ever freed during one).  Read
+// without the lock, as Go's is: GOTRACEBACK=crash's signal handler asks,
+// and the thread it interrupted may hold sched.lock.
+__attribute__((no_sanitize("thread"))) int32_t mcount() {
+  return static_cast<int32_t>(sched.mnext);  // proc.go:4491
 }
-
-// A goroutine may resume on another thread, so the thread-local must be
-// read afresh after every switch, never cached across one: noinline keeps
-// the read in a call, and noipa stops the optimizer from proving the call
-// pure and reusing an earlier result (Go keeps g in a register, R14, that
-// gogo reloads for the same reason).
-// They are not instrumented: the stack check (src/runtime/stack.cpp) calls
-// getg at the entry of every function.
-__attribute__((noinline, noipa, no_instrument_function)) m* getm() { return tls_m; }
-__attribute__((noinline, noipa, no_instrument_function)) g* getg() {
-  m* mp = tls_m;
-  return mp ? mp->curg : nullptr;
-}
-
-g* allgs() {
-  lock(&allglock);
-  g* head = allg_head;
-  unlock(&allglock);
-  return head;
-}
-
-// proc.go:963  Go spins while a GC scan holds the g; with no GC here a
-// mismatch is always a bug.
-void casgstatus(g* gp, uint32_t oldval, uint32_t newval) {
-  uint32_t expected = oldval;
-  if (!gp->atomicstatus.compare_exchange_strong(expected, newval)) {  // proc.go:980
-    // Go loops here while a GC scan holds the g; ours has no scan, so the
-    // CAS fails only on a wrong transition, which Go rejects up front.
-    print("runtime: casgstatus: oldval=%u newval=%u status=%u\n", oldval, newval,
-          expected);                            // proc.go:966
-    throw_("casgstatus: bad incoming values");  // proc.go:967
-  }
-}
-
-// proc.go:346  Park the running g.  On g0, unlockf(gp, lock) decides: true
-// keeps it parked until goready; false runs it again at once.
-void gopark(bool (*unlockf)(g*, void*), void* lock_, waitReason reason) {
-  m* mp = getm();
-  g* gp = mp->curg;                                                         // proc.go:351
-  if (gp->atomicstatus.load() != Grunning) throw_("gopark: bad g status");  // proc.go:352-355
-  mp->waitlock = lock_;                                                     // proc.go:356
-  mp->waitunlockf = unlockf;                                                // proc.go:357
-  gp->waitreason = reason;                                                  // proc.go:358
-  mcall(park_m);                                                            // proc.go:363
-}
-
-// proc.go:368  Park, releasing lock once the g is safely parked.
-void goparkunlock(mutex* lock_, waitReason reason) {
-  gopark(parkunlock_c, lock_, reason);  // proc.go:369
-}
-
-// proc.go:372  Ready gp into runnext: a g woken by I/O or a semaphore runs
-// next on this P.
-void goready(g* gp) { ready(gp, true); }  // proc.go:374
-
-// proc.go:316  Let other goroutines run; this one stays runnable.
-void Gosched() { mcall(gosched_m); }  // proc.go:318
-
-namespace {
-
-// proc.go:4112  newproc1: a runnable g that will call fn(arg).  Its stack
-// is built so that the first gogo "returns" into gostart, which jumps to
-// goroutine_start with goexit+1 as the return address: Go's gostartcall
-// (sys_x86.go:16) does the same.
-g* newproc1(void (*fn)(void*), void* arg, bool is_main) {
-  m* mp = getm();
-  p* pp = mp != nullptr ? mp->p_.load() : allp[0];  // proc.go:4120  run() starts main without an M
-  g* newg = is_main ? nullptr : gfget(pp);          // proc.go:4121
-  if (newg == nullptr) {                            // proc.go:4122
-    newg = malg();                                  // proc.go:4123
-    casgstatus(newg, Gidle, Gdead);                 // proc.go:4124
-  }
-  if (newg->atomicstatus.load() != Gdead)
-    throw_("newproc1: new g is not Gdead");  // proc.go:4131-4133
-  newg->fn = fn;
-  newg->arg = arg;
-  newg->waitfd = 0;
-  newg->waitmode = 0;
-#ifdef __SANITIZE_THREAD__
-  if (newg->tsan_fiber == nullptr) newg->tsan_fiber = __tsan_create_fiber(0);
-#endif
-#ifdef __SANITIZE_ADDRESS__
-  // A recycled stack still carries the redzones of the frames its last g
-  // abandoned when it switched away for good (goexit1 -> mcall).
-  ASAN_UNPOISON_MEMORY_REGION(reinterpret_cast<void*>(newg->stack_lo),
-                              newg->stack_hi - newg->stack_lo);
-#endif
-  auto* sp = reinterpret_cast<uintptr_t*>(newg->stack_hi);
-  *--sp = 0;  // two zero words: the end of every backtrace
-  *--sp = 0;
-  *--sp =
-      reinterpret_cast<uintptr_t>(goexit) + 1;   // proc.go:4149  goroutine_start's return address
-  *--sp = reinterpret_cast<uintptr_t>(gostart);  // where gosave_gogo's ret lands
-  *--sp = 0;                                     // rbp: no caller frame
-  *--sp = 0;                                     // rbx
-  *--sp = reinterpret_cast<uintptr_t>(goroutine_start);  // r12
-  *--sp = reinterpret_cast<uintptr_t>(newg);             // r13
-  *--sp = 0;                                             // r14
-  *--sp = 0;                                             // r15
-  *--sp = uintptr_t{0x037f} << 32 | 0x1f80;              // x87 control word, MXCSR: the defaults
-  newg->sched.sp = reinterpret_cast<uintptr_t>(sp);      // proc.go:4147
-  if (!is_main) sched.ngsys.fetch_add(1);
-  casgstatus(newg, Gdead, Grunnable);  // proc.go:4176
-  // proc.go:4179-4187  Go hands out ids in batches per P; ours one at a time.
-  newg->goid = static_cast<int64_t>(++sched.goidgen);
-  if (netpolltrace) traceGoCreate(newg);  // proc.go:4197-4199  traceGoCreate
-  return newg;
-}
-
-}  // namespace
-
-// proc.go:4094  Start fn(arg) in a new goroutine: it runs next on this P.
-g* newproc(void (*fn)(void*), void* arg) {
-  g* newg = newproc1(fn, arg, false);  // proc.go:4098
-  m* mp = getm();
-  p* pp = mp != nullptr ? mp->p_.load() : nullptr;  // proc.go:4100
-  if (pp != nullptr) {
-    runqput(pp, newg, true);  // proc.go:4101
-  } else {                    // a thread outside the scheduler, as in ready
-    lock(&sched.lock);
-    globrunqput(newg);
-    unlock(&sched.lock);
-  }
-  if (mainStarted) wakep();  // proc.go:4103-4105
-  return newg;
-}
-
-// proc.go:3469  Called (by asm goexit) when a g's function returns.
-extern "C" void goexit1() {
-  if (netpolltrace) traceGoEnd(getg());  // proc.go:3473-3475  traceGoEnd
-  mcall(goexit0);                        // proc.go:3476
-  throw_("goexit1: resumed a dead goroutine");
-}
-
-namespace {}  // namespace
 
 // proc.go:4671  A P, ready to be used.
 void p::init(int32_t id_) {
@@ -1239,17 +1314,6 @@ void p::destroy() {
 
 namespace {
 
-// Before the first run, one P: a timer set from outside the scheduler goes
-// to its heap.  (Go's schedinit makes the Ps before any Go code runs.)
-mutex p0lock;
-void ensureP0Locked() {
-  if (gomaxprocs != 0) return;
-  allp[0] = new (&pstore[0]) p();
-  allp[0]->init(0);
-  allp[0]->status.store(Pidle);
-  gomaxprocs = 1;
-}
-
 // proc.go:4801  Make nprocs Ps, with the world stopped (here: before any M
 // but this one runs): new ones initialized, surplus ones destroyed, this M
 // holding allp[0] (or its own P).  Returns the Ps that have work, linked;
@@ -1293,7 +1357,6 @@ p* procresize(int32_t nprocs) {
   gomaxprocs = nprocs;                                // proc.go:4930
   return runnablePs;                                  // proc.go:4935
 }
-
 }  // namespace
 
 // proc.go:4944  This M takes pp.  Go's acquirep adds mcache work to wirep.
@@ -1348,8 +1411,12 @@ void sysmon() {
     usleep(delay);                             // proc.go:5153
     if (sched.done.load()) return;             // not in Go: the run is over
     int64_t now = nanotime();                  // proc.go:5170
-    // proc.go:5171  Every P idle: sleep until the next timer (or until a
-    // P starts, startTheWorldWithSema's wake-up).
+    // proc.go:5171  Every P idle: sleep until the next timer, or until
+    // the run ends (goexit0).  Go's sysmon is also woken when a goroutine
+    // comes back from a system call and when the world restarts after a
+    // stop (exitsyscall, startTheWorldWithSema); neither
+    // happens here.  A P that starts for I/O (netpoll) wakes it in
+    // neither runtime: it sleeps on to the timer.
     if (sched.npidle.load() == static_cast<uint32_t>(gomaxprocs)) {
       lock(&sched.lock);                                               // proc.go:5172
       if (sched.npidle.load() == static_cast<uint32_t>(gomaxprocs)) {  // proc.go:5173
@@ -1400,6 +1467,26 @@ void sysmon() {
   }
 }
 
+// sysmon's mstartfn: it runs on the M until the run ends.
+void sysmonfn() { sysmon(); }
+
+// proc.go:5538  Put mp on the idle list; sched.lock held.
+void mput(m* mp) {
+  mp->schedlink = sched.midle;  // proc.go:5541
+  sched.midle = mp;             // proc.go:5542
+  sched.nmidle++;               // proc.go:5543
+  // proc.go:5544 left out: checkdead, the deadlock detector.
+}
+
+// proc.go:5552  An idle M, or nullptr; sched.lock held.
+m* mget() {
+  m* mp = sched.midle;            // proc.go:5555
+  if (mp != nullptr) {            // proc.go:5556
+    sched.midle = mp->schedlink;  // proc.go:5557
+    sched.nmidle--;               // proc.go:5558
+  }
+  return mp;  // proc.go:5560
+}
 }  // namespace
 
 // proc.go:5568  Put gp at the back of the global run queue; sched.lock held.
@@ -1620,53 +1707,30 @@ g* runqsteal(p* pp, p* p2, bool stealRunNextG) {
   return gp;                                                        // proc.go:6034
 }
 
-void ensureP0() {
-  lock(&p0lock);
-  ensureP0Locked();
-  unlock(&p0lock);
-}
-
 namespace {
 
-// proc.go:1398  An M starts: remember the thread's own stack as g0, run
-// mstartfn (sysmon never returns from it until the run ends), take the P
-// it was given, and schedule.
-void mstart(m* mp) {
-  tls_m = mp;
-  mp->thread = static_cast<uintptr_t>(pthread_self());  // lets gdb find an M's thread
-#ifdef __SANITIZE_THREAD__
-  mp->g0_tsan_fiber = __tsan_get_current_fiber();
-#endif
-#ifdef __SANITIZE_ADDRESS__
-  // AddressSanitizer must be told the bounds of the stack it switches back
-  // to; only it needs them, and finding them reads /proc through libc.
-  pthread_attr_t attr;
-  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-    void* addr;
-    size_t size;
-    pthread_attr_getstack(&attr, &addr, &size);
-    mp->g0_stack_bottom = addr;
-    mp->g0_stack_size = size;
-    pthread_attr_destroy(&attr);
-  }
-#endif
-  if (auto fn = mp->mstartfn) fn();  // proc.go:1424-1426
-  if (mp->nextp != nullptr) {        // proc.go:1428  m0 starts with its P already
-    acquirep(mp->nextp);             // proc.go:1429
-    mp->nextp = nullptr;             // proc.go:1430
-  }
-  if (mp->p_.load() != nullptr) schedule();  // proc.go:1432  (sysmon's M has none)
-  tls_m = nullptr;
+// proc.go:6234
+void reset(randomOrder* ord, uint32_t count) {
+  ord->count = count;                                             // proc.go:6235
+  ord->ncoprimes = 0;                                             // proc.go:6236
+  for (uint32_t i = 1; i <= count; i++)                           // proc.go:6237
+    if (gcd(i, count) == 1) ord->coprimes[ord->ncoprimes++] = i;  // proc.go:6238-6240
 }
 
-void* mstart_thread(void* arg) {
-  mstart(static_cast<m*>(arg));
-  return nullptr;
+// proc.go:6244
+randomEnum start(const randomOrder* ord, uint32_t i) {
+  return randomEnum{0, ord->count, i % ord->count,                    // proc.go:6245-6247
+                    ord->coprimes[i / ord->count % ord->ncoprimes]};  // proc.go:6248
 }
 
-// sysmon's mstartfn: it runs on the M until the run ends.
-void sysmonfn() { sysmon(); }
-
+uint32_t gcd(uint32_t a, uint32_t b) {  // proc.go:6265
+  while (b != 0) {                      // proc.go:6266
+    uint32_t t = a % b;                 // proc.go:6267  a, b = b, a%b
+    a = b;
+    b = t;
+  }
+  return a;  // proc.go:6269
+}
 }  // namespace
 
 // Not in Go: run fn(arg) as the main goroutine on nprocs Ps (NETPOLL_PROCS,
@@ -1689,7 +1753,7 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
   }
   if (nprocs > 256) nprocs = 256;  // allp's room
   // schedinit (proc.go:658), again for every run.
-  ensureP0();
+  parsedebugvars();  // proc.go:713  GOTRACEBACK
   sched.done = false;
   sched.maxmcount = kMaxM;  // proc.go:686
   sched.mnext = 1;          // m0 is Ms[0]
@@ -1702,7 +1766,10 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
   sched.lastpoll.store(nanotime());  // proc.go:717  "not polling"
   sched.pollUntil.store(0);
   m* m0 = allocm(nullptr, nullptr, 0);
+  m0->thread = static_cast<uintptr_t>(pthread_self());  // for gdb (newosproc sets the others')
   tls_m = m0;
+  sigsave(&m0->sigmask);       // proc.go:703
+  initSigmask = m0->sigmask;   // proc.go:704
   lock(&sched.lock);
   // The Ps are made anew each run: whatever the last run left idle or
   // holding joins the idle list again in procresize.
@@ -1716,9 +1783,16 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
   }
   p* runnablePs = procresize(nprocs);  // proc.go:1273  startTheWorldWithSema
   unlock(&sched.lock);
-  main_g = newproc1(fn, arg, true);  // the main goroutine, as runtime.main
+  main_fn = fn;
+  main_arg = arg;
+  main_g = newproc1(main, nullptr, true, 0);  // the main goroutine: runtime.main
   runqput(m0->p_.load(), main_g, true);
-  newm(sysmonfn, nullptr, sched.mnext++);  // proc.go:171  runtime.main starts sysmon
+  // Not in Go: Go's m0 installs the handlers in mstart1 (mstartm0)
+  // while it is the only M.  Here the Ms below and wakep's may start, and
+  // steal the main goroutine, before m0 reaches mstart: so m0 installs
+  // them now, or a goroutine's first write to a closed socket could meet
+  // the default SIGPIPE and end the process.
+  mstartm0();
   // proc.go:1283-1298  startTheWorldWithSema: an M for every P with work.
   for (p* pp = runnablePs; pp != nullptr;) {
     p* next = pp->link;
@@ -1729,13 +1803,13 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
     newm(nullptr, pp, id);
     pp = next;
   }
-  mainStarted = true;
   wakep();  // proc.go:1309
   tls_m = nullptr;
-  mstart(m0);          // m0 schedules here until the run is over
-  lock(&outsideLock);  // no M starts from outside after this (startm)
+  mstart(m0);  // m0 schedules here until the run is over
   mainStarted = false;
-  unlock(&outsideLock);
+  // The calling thread is no M any more: its signal mask as it was, as
+  // Go's dropm restores a C thread's (proc.go:2003).
+  msigrestore(m0->sigmask);
   // Every M but m0 runs on a thread of its own; wait for them all,
   // including any started while the others were stopping.
   for (int64_t id = 1;; id++) {
@@ -1743,9 +1817,9 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
     int64_t n = sched.mnext;
     unlock(&sched.lock);
     if (id >= n) break;
-    pthread_join(mthread[id], nullptr);
+    pthread_join(static_cast<pthread_t>(mstore[id].thread), nullptr);
   }
-  return sched.ngsys.load();
+  return sched.nlive.load();
 }
 
 }  // namespace runtime

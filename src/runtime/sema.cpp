@@ -33,6 +33,98 @@ semaRoot* rootFor(std::atomic<uint32_t>* addr) {
   return &semtable[(reinterpret_cast<uintptr_t>(addr) >> 3) % semTabSize];  // sema.go:57
 }
 
+// Defined below, in sema.go's order.
+void semacquire1(std::atomic<uint32_t>* addr, bool lifo);
+bool cansemacquire(std::atomic<uint32_t>* addr);
+void queue(semaRoot* root, std::atomic<uint32_t>* addr, sudog* s, bool lifo);
+sudog* dequeue(semaRoot* root, std::atomic<uint32_t>* addr);
+
+}  // namespace
+
+void semrelease1(std::atomic<uint32_t>* addr, bool handoff);
+
+// sema.go:61  sync's runtime_Semacquire.
+void sync_runtime_Semacquire(std::atomic<uint32_t>* addr) {
+  semacquire1(addr, false);  // sema.go:62
+}
+
+// sema.go:66  internal/poll's.
+void poll_runtime_Semacquire(std::atomic<uint32_t>* addr) {
+  semacquire1(addr, false);  // sema.go:67
+}
+
+// sema.go:71  sync's runtime_Semrelease.
+void sync_runtime_Semrelease(std::atomic<uint32_t>* addr, bool handoff) {
+  semrelease1(addr, handoff);  // sema.go:72
+}
+
+// sema.go:81  internal/poll's.
+void poll_runtime_Semrelease(std::atomic<uint32_t>* addr) {
+  semrelease1(addr, false);  // sema.go:82  Go's semrelease(addr)
+}
+
+namespace {
+
+// sema.go:104  Take one unit of *addr, parking until there is one.
+// lifo puts a returning waiter first in line (sync.Mutex uses it).
+void semacquire1(std::atomic<uint32_t>* addr, bool lifo) {
+  g* gp = getg();                                              // sema.go:105
+  if (gp == nullptr) throw_("semacquire not on the G stack");  // sema.go:106-108
+
+  if (cansemacquire(addr)) return;  // sema.go:111-113  the easy case
+
+  // Harder: count ourselves as a waiter, try once more,
+  // queue, sleep.
+  sudog s{};                       // sema.go:121  Go's acquireSudog
+  semaRoot* root = rootFor(addr);  // sema.go:122
+  s.ticket = 0;                    // sema.go:126
+  for (;;) {                       // sema.go:137
+    lock(&root->lock);             // sema.go:138
+    root->nwait.fetch_add(1);      // sema.go:140  so that semrelease looks
+    if (cansemacquire(addr)) {     // sema.go:142  a release came in between
+      root->nwait.fetch_sub(1);    // sema.go:143
+      unlock(&root->lock);         // sema.go:144
+      break;                       // sema.go:145
+    }
+    queue(root, addr, &s, lifo);                        // sema.go:149
+    goparkunlock(&root->lock, waitReason::Semacquire);  // sema.go:150
+    if (s.ticket != 0 || cansemacquire(addr)) break;    // sema.go:151-153
+  }
+  // sema.go:158 left out: releaseSudog; s is in this frame.
+}
+
+}  // namespace
+
+// sema.go:165  Add one unit to *addr and wake one waiter, if any.  With
+// handoff, the unit goes straight to the woken waiter (its ticket).
+void semrelease1(std::atomic<uint32_t>* addr, bool handoff) {
+  semaRoot* root = rootFor(addr);  // sema.go:166
+  addr->fetch_add(1);              // sema.go:167
+
+  // sema.go:172-174  The easy case: nobody waits.  This check must come
+  // after the add, to pair with semacquire1's add to nwait before its
+  // last cansemacquire.
+  if (root->nwait.load() == 0) return;
+
+  lock(&root->lock);              // sema.go:177
+  if (root->nwait.load() == 0) {  // sema.go:178  the count was taken already
+    unlock(&root->lock);          // sema.go:181
+    return;                       // sema.go:182
+  }
+  sudog* s = dequeue(root, addr);              // sema.go:184
+  if (s != nullptr) root->nwait.fetch_sub(1);  // sema.go:185-187
+  unlock(&root->lock);                         // sema.go:188
+  if (s != nullptr) {                          // sema.go:189  ready it outside the lock
+    if (s->ticket != 0) throw_("corrupted semaphore ticket");  // sema.go:194-196
+    if (handoff && cansemacquire(addr)) s->ticket = 1;         // sema.go:197-199
+    goready(s->gp);                                            // sema.go:200  readyWithTime
+    // sema.go:201-219 left out: after a handoff Go yields the P to the
+    // woken waiter (goyield); only sync.Mutex hands off.
+  }
+}
+
+namespace {
+
 // sema.go:223  Take one unit if there is one.
 bool cansemacquire(std::atomic<uint32_t>* addr) {
   for (;;) {                                                   // sema.go:224
@@ -114,82 +206,6 @@ sudog* dequeue(semaRoot* root, std::atomic<uint32_t>* addr) {
   return s;           // sema.go:389
 }
 
-// sema.go:104  Take one unit of *addr, parking until there is one.
-// lifo puts a returning waiter first in line (sync.Mutex uses it).
-void semacquire1(std::atomic<uint32_t>* addr, bool lifo) {
-  g* gp = getg();                                              // sema.go:105
-  if (gp == nullptr) throw_("semacquire not on the G stack");  // sema.go:106-108
-
-  if (cansemacquire(addr)) return;  // sema.go:111-113  the easy case
-
-  // Harder: count ourselves as a waiter, try once more,
-  // queue, sleep.
-  sudog s{};                       // sema.go:121  Go's acquireSudog
-  semaRoot* root = rootFor(addr);  // sema.go:122
-  s.ticket = 0;                    // sema.go:126
-  for (;;) {                       // sema.go:137
-    lock(&root->lock);             // sema.go:138
-    root->nwait.fetch_add(1);      // sema.go:140  so that semrelease looks
-    if (cansemacquire(addr)) {     // sema.go:142  a release came in between
-      root->nwait.fetch_sub(1);    // sema.go:143
-      unlock(&root->lock);         // sema.go:144
-      break;                       // sema.go:145
-    }
-    queue(root, addr, &s, lifo);                        // sema.go:149
-    goparkunlock(&root->lock, waitReason::Semacquire);  // sema.go:150
-    if (s.ticket != 0 || cansemacquire(addr)) break;    // sema.go:151-153
-  }
-  // sema.go:158 left out: releaseSudog; s is in this frame.
-}
-
 }  // namespace
-
-// sema.go:61  sync's runtime_Semacquire.
-void sync_runtime_Semacquire(std::atomic<uint32_t>* addr) {
-  semacquire1(addr, false);  // sema.go:62
-}
-
-// sema.go:66  internal/poll's.
-void poll_runtime_Semacquire(std::atomic<uint32_t>* addr) {
-  semacquire1(addr, false);  // sema.go:67
-}
-
-// sema.go:165  Add one unit to *addr and wake one waiter, if any.  With
-// handoff, the unit goes straight to the woken waiter (its ticket).
-void semrelease1(std::atomic<uint32_t>* addr, bool handoff) {
-  semaRoot* root = rootFor(addr);  // sema.go:166
-  addr->fetch_add(1);              // sema.go:167
-
-  // sema.go:172-174  The easy case: nobody waits.  This check must come
-  // after the add, to pair with semacquire1's add to nwait before its
-  // last cansemacquire.
-  if (root->nwait.load() == 0) return;
-
-  lock(&root->lock);              // sema.go:177
-  if (root->nwait.load() == 0) {  // sema.go:178  the count was taken already
-    unlock(&root->lock);          // sema.go:181
-    return;                       // sema.go:182
-  }
-  sudog* s = dequeue(root, addr);              // sema.go:184
-  if (s != nullptr) root->nwait.fetch_sub(1);  // sema.go:185-187
-  unlock(&root->lock);                         // sema.go:188
-  if (s != nullptr) {                          // sema.go:189  ready it outside the lock
-    if (s->ticket != 0) throw_("corrupted semaphore ticket");  // sema.go:194-196
-    if (handoff && cansemacquire(addr)) s->ticket = 1;         // sema.go:197-199
-    goready(s->gp);                                            // sema.go:200  readyWithTime
-    // sema.go:201-219 left out: after a handoff Go yields the P to the
-    // woken waiter (goyield); only sync.Mutex hands off.
-  }
-}
-
-// sema.go:71  sync's runtime_Semrelease.
-void sync_runtime_Semrelease(std::atomic<uint32_t>* addr, bool handoff) {
-  semrelease1(addr, handoff);  // sema.go:72
-}
-
-// sema.go:81  internal/poll's.
-void poll_runtime_Semrelease(std::atomic<uint32_t>* addr) {
-  semrelease1(addr, false);  // sema.go:82  Go's semrelease(addr)
-}
 
 }  // namespace runtime

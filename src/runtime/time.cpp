@@ -11,9 +11,9 @@
 //    (acquirem/releasem); nothing preempts a goroutine here.
 //  - A P's heap is an array grown by mapping a larger one (Go appends to
 //    a slice), under the P's timersLock.
-//  - A thread outside the scheduler (a test's main thread, the demo's
-//    watcher) has no P; its timers go to allp[0]'s heap.  Go has no such
-//    threads.
+//  - A thread with no M may not set or change a timer: it has no P whose
+//    heap to use (onM throws; Go has no such thread).  It may stop one:
+//    deltimer only marks it, and the heap's own P takes it out.
 //  - No race-detector hooks; verifyTimerHeap is left out (verifyTimers is
 //    false in Go too).
 #include <cstring>
@@ -25,13 +25,10 @@ namespace runtime {
 
 namespace {
 
-// The P a timer of this thread's goes to: its M's, or allp[0] for a thread
-// outside the scheduler.
-p* timerP() {
-  ensureP0();
-  m* mp = getm();
-  p* pp = mp != nullptr ? mp->p_.load() : nullptr;
-  return pp != nullptr ? pp : allp[0];
+// The P a timer of this thread's goes to: its M's.
+p* timerP(const char* what) {
+  onM(what);  // not in Go
+  return getm()->p_.load();
 }
 
 // pp.timers = append(pp.timers, t), by hand; pp->timersLock held.
@@ -94,7 +91,7 @@ void addtimer(timer* t) {
     throw_("addtimer called with initialized timer");              // time.go:267
   t->status.store(timerWaiting);                                   // time.go:269
   int64_t when = t->when;                                          // time.go:271
-  p* pp = timerP();                                                // time.go:276
+  p* pp = timerP("addtimer");                                      // time.go:276
   lock(&pp->timersLock);                                           // time.go:277
   cleantimers(pp);                                                 // time.go:278
   doaddtimer(pp, t);                                               // time.go:279
@@ -203,6 +200,7 @@ void dodeltimer0(p* pp) {
 // move, and that P moves it.  Moving a timer earlier wakes the poller.
 bool modtimer(timer* t, int64_t when, int64_t period, void (*f)(void*, uintptr_t), void* arg,
               uintptr_t seq) {
+  onM("modtimer");  // not in Go
   if (when <= 0) throw_("timer when must be positive");         // time.go:439-441
   if (period < 0) throw_("timer period must be non-negative");  // time.go:442-444
   uint32_t status = timerNoStatus;                              // time.go:446
@@ -253,7 +251,7 @@ bool modtimer(timer* t, int64_t when, int64_t period, void (*f)(void*, uintptr_t
 
   if (wasRemoved) {                                                          // time.go:503
     t->when = when;                                                          // time.go:504
-    p* pp = timerP();                                                        // time.go:505
+    p* pp = timerP("modtimer");                                              // time.go:505
     lock(&pp->timersLock);                                                   // time.go:506
     doaddtimer(pp, t);                                                       // time.go:507
     unlock(&pp->timersLock);                                                 // time.go:508

@@ -269,7 +269,10 @@ Result load(int port, int conns, double seconds, SyscallCounter* counter = nullp
   auto end = warm + std::chrono::duration<double>(seconds);
   for (auto& c : cs) {
     c.sent = Clock::now();
-    if (write(c.fd, msg, kMsg) != kMsg) return r;
+    // MSG_NOSIGNAL: a server that has gone away fails the send with EPIPE
+    // rather than kill the load generator (a C program, with no runtime to
+    // catch SIGPIPE for it).
+    if (send(c.fd, msg, kMsg, MSG_NOSIGNAL) != kMsg) return r;
   }
   epoll_event evs[256];
   char buf[kMsg];
@@ -301,7 +304,7 @@ Result load(int port, int conns, double seconds, SyscallCounter* counter = nullp
               std::chrono::duration_cast<std::chrono::nanoseconds>(now - c.sent).count()));
       }
       c.sent = now;
-      if (write(c.fd, msg, kMsg) != kMsg) continue;
+      if (send(c.fd, msg, kMsg, MSG_NOSIGNAL) != kMsg) continue;
     }
   }
   for (auto& c : cs) close(c.fd);
@@ -337,7 +340,6 @@ int main(int argc, char** argv) {
   getrlimit(RLIMIT_NOFILE, &rl);
   rl.rlim_cur = rl.rlim_max;
   setrlimit(RLIMIT_NOFILE, &rl);
-  signal(SIGPIPE, SIG_IGN);
   pin_load_generator();
   std::vector<int> conns;
   for (const char* p = opt["--conns"].c_str(); *p;) {

@@ -40,6 +40,7 @@ enum : int {
   ErrNotPollable = -10005,       // internal/poll/fd.go:66  "not pollable"
   EOF_ = -10006,                 // io.EOF  "EOF"
   ErrUnexpectedEOF = -10007,     // io.ErrUnexpectedEOF  "unexpected EOF"
+  ErrShortWrite = -10008,        // io.ErrShortWrite  "short write"
 };
 // The error's text, as Go's Error() methods give it.
 const char* ErrorString(int err);

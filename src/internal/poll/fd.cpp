@@ -20,6 +20,7 @@ const char* ErrorString(int err) {
     case ErrNotPollable: return "not pollable";
     case EOF_: return "EOF";
     case ErrUnexpectedEOF: return "unexpected EOF";
+    case ErrShortWrite: return "short write";
   }
   // A syscall.Errno: its text, as Go's Errno.Error gives it.
   return err < 0 ? std::strerror(-err) : "unknown error";

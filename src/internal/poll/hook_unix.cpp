@@ -14,6 +14,12 @@ namespace internal::poll {
 // internal/poll/hook_unix.go:12  syscall.Close: 0 or -errno.
 int (*CloseFunc)(int fd) = [](int fd) { return ::close(fd) < 0 ? -errno : 0; };
 
+// internal/poll/hook_unix.go:15  syscall.Accept: the new descriptor or -errno.
+int (*AcceptFunc)(int s) = [](int s) {
+  int ns = ::accept(s, nullptr, nullptr);
+  return ns < 0 ? -errno : ns;
+};
+
 // internal/poll/hook_cloexec.go:12  syscall.Accept4: the new descriptor or -errno.
 int (*Accept4Func)(int s, int flags) = [](int s, int flags) {
   int ns = ::accept4(s, nullptr, nullptr, flags);
