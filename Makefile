@@ -214,7 +214,6 @@ build/go/echo: tests/go/echo.go | build/go/ deps
 # micro-benchmarks, then the echo benchmark against Go 1.19's server and a
 # plain epoll loop.  BENCH_ARGS="--conns 1,100 --seconds 1" for a quick look.
 bench: build/go/echo
-	@$(MAKE) --no-print-directory deps WANT_BENCH=1
 	@$(MAKE) --no-print-directory CXXFLAGS="-O2 -g" bench-run
 
 BENCH_BIN := micro_bench echo_server epoll_echo echo_bench
@@ -426,10 +425,31 @@ compdb:
 clean:
 	rm -rf build compile_commands.json
 
-# Set-up from nothing.  Each line: how to tell a tool is present, and the
-# Debian package that brings it.  What is missing is installed with apt-get
-# when we are root (or have passwordless sudo); otherwise we stop and print
-# the exact command.  Go 1.19 is the reference the later tests read and run.
+# Set-up from nothing.  Each target installs only what it uses: the demo
+# and the tour need nasm and a C++ compiler, nothing else; the rest come
+# with the targets that use them (NEEDS_<goal>, below).  Each package: how
+# to tell it is present.  What is missing is installed with apt-get when we
+# are root (or have passwordless sudo); otherwise we stop and print the
+# exact command.  Go 1.19 is the reference goref and the tests read and run.
+NEEDS_all := libgtest-dev
+NEEDS_test := libgtest-dev gdb strace valgrind python3-pygments chromium npm golang-go
+NEEDS_test-one := $(NEEDS_test)
+NEEDS_mutate := $(NEEDS_test)
+NEEDS_exercises := $(NEEDS_test)
+NEEDS_deps := $(NEEDS_test)
+NEEDS_stress := libgtest-dev
+NEEDS_gdb := gdb
+NEEDS_gdb-transcripts := gdb golang-go
+NEEDS_sxs := golang-go
+NEEDS_notes-map := golang-go
+NEEDS_html := golang-go python3-pygments
+NEEDS_html-check := $(NEEDS_html) chromium
+NEEDS_timeline := chromium
+NEEDS_bench := golang-go
+NEEDS_bench-run := libbenchmark-dev linux-perf
+NEEDS := nasm g++ $(foreach g,$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL)),$(NEEDS_$(g)))
+want = $(if $(filter $(1),$(NEEDS)),need '$(2)' $(1);)
+
 deps:
 	$(Q)if [ -n "$$GOROOT" ] && ! grep -qs '^go1\.19\.8$$' "$$GOROOT/VERSION"; then \
 	  found=$$(head -n 1 "$$GOROOT/VERSION" 2>/dev/null); \
@@ -439,19 +459,19 @@ deps:
 	  exit 1; fi
 	$(Q)missing=''; \
 	need() { eval "$$1" >/dev/null 2>&1 || missing="$$missing $$2"; }; \
-	need 'command -v nasm'                         nasm; \
-	need 'command -v $(CXX)'                       g++; \
-	need 'test -f /usr/include/gtest/gtest.h'      libgtest-dev; \
-	need 'command -v gdb'                          gdb; \
-	need 'command -v strace'                       strace; \
-	need 'command -v valgrind'                     valgrind; \
-	need '/usr/bin/python3 -c "import pygments"'   python3-pygments; \
-	need 'command -v chromium'                     chromium; \
-	need 'command -v npm'                          npm; \
-	need 'command -v go || test -x /usr/lib/go-1.19/bin/go' golang-go; \
-	need '$(GO) version | grep -q "go1\.19"'       golang-1.19-go; \
-	$(if $(WANT_BENCH),need 'test -f /usr/include/benchmark/benchmark.h' libbenchmark-dev;) \
-	$(if $(WANT_BENCH),need 'command -v perf' linux-perf;) \
+	$(call want,nasm,command -v nasm) \
+	$(call want,g++,command -v $(CXX)) \
+	$(call want,libgtest-dev,test -f /usr/include/gtest/gtest.h) \
+	$(call want,gdb,command -v gdb) \
+	$(call want,strace,command -v strace) \
+	$(call want,valgrind,command -v valgrind) \
+	$(call want,python3-pygments,/usr/bin/python3 -c "import pygments") \
+	$(call want,chromium,command -v chromium) \
+	$(call want,npm,command -v npm) \
+	$(call want,golang-go,command -v go || test -x /usr/lib/go-1.19/bin/go) \
+	$(if $(filter golang-go,$(NEEDS)),need '$(GO) version | grep -q "go1\.19"' golang-1.19-go;) \
+	$(call want,libbenchmark-dev,test -f /usr/include/benchmark/benchmark.h) \
+	$(call want,linux-perf,command -v perf) \
 	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" = 0 ]; then sudo=''; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo='sudo'; \

@@ -33,7 +33,7 @@ TEST(Demo, TracedRunShowsParkWakeBreakAndTimeout) {
   EXPECT_EQ(st, 0) << out;
   for (const char* want :
        {"netpollinit: epfd ", "epollwait blocks, timeout -1 ms",
-        "netpoll(blocking): epollwait returned", "ready, events ", "rg: nil -> pdWait",
+        "netpoll: epollwait (blocking) returned", "ready, events ", "rg: nil -> pdWait",
         "-> pdReady", "pdWait -> G", kBreakWritten, kBreakDrained, "the read deadline expired",
         "read returned \"i/o timeout\"", "every echo matched", "goroutines still alive: 0"})
     EXPECT_NE(out.find(want), std::string::npos) << "missing: " << want;

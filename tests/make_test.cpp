@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -118,6 +119,55 @@ TEST(Make, DepsRefusesAGorootThatIsNotGo119AndInstallsNothing) {
   std::remove((std::string(dir) + "/VERSION").c_str());
   rmdir(dir);
 }
+
+// What `make GOAL` asks apt-get for on a machine that has none of the
+// tools PATH finds: a PATH holding only what the recipe itself runs, an
+// `id` that says root, and an apt-get that notes it was called and fails,
+// so nothing is installed and nothing is built.  Go's toolchain, Pygments
+// and the headers are found by absolute path and stay found.
+struct Installs {
+  const char* goal;
+  const char* asks;  // the "installing:" line's list
+};
+
+class EachTarget : public testing::TestWithParam<Installs> {};
+
+TEST_P(EachTarget, InstallsOnlyWhatItUses) {
+  char dir[] = "/tmp/netpoll-bare-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::string d = dir;
+  for (const char* tool : {"sh", "cat", "cmp", "find", "grep", "head", "mkdir", "rm", "sed", "tr"})
+    ASSERT_EQ(symlink(("/usr/bin/" + std::string(tool)).c_str(), (d + "/" + tool).c_str()), 0)
+        << tool;
+  std::ofstream(d + "/id") << "#!/bin/sh\necho 0\n";
+  std::ofstream(d + "/apt-get") << "#!/bin/sh\necho \"$*\" >>" << d << "/apt.log\nexit 1\n";
+  chmod((d + "/id").c_str(), 0755);
+  chmod((d + "/apt-get").c_str(), 0755);
+  int st = 0;
+  std::string out =
+      sh("unset GOROOT; PATH=" + d + " /usr/bin/make -s -C " PROJECT_ROOT " " + GetParam().goal,
+         &st);
+  EXPECT_NE(st, 0) << out;
+  EXPECT_NE(out.find(std::string("installing: ") + GetParam().asks + "\n"), std::string::npos)
+      << out;
+  std::ifstream log(d + "/apt.log");
+  std::string calls((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(calls, "update -qq\n") << "apt-get ran on past its failure";
+  testutil::output_of("rm -rf " + d);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Make, EachTarget,
+    testing::Values(Installs{"run", "nasm g++"}, Installs{"tour", "nasm g++"},
+                    Installs{"gdb", "nasm g++ gdb"}, Installs{"timeline", "nasm g++ chromium"},
+                    Installs{"html-check", "nasm g++ chromium"},
+                    Installs{"test", "nasm g++ gdb strace valgrind chromium npm"}),
+    [](const testing::TestParamInfo<Installs>& i) {
+      std::string n = i.param.goal;
+      for (char& c : n)
+        if (c == '-') c = '_';
+      return n;
+    });
 
 TEST(GoRef, NamesTheGorootItFoundAndWhatToInstall) {
   std::string goref = testutil::build_dir() + "/goref";

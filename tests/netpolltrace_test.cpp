@@ -36,15 +36,17 @@ std::vector<std::string> trace_lines(const std::string& out) {
   return lines;
 }
 
-// netpolltrace:   1885.2 µs  M2  P1  G1   netpoll_epoll.go:85  netpollBreak: ...
+// netpolltrace:   1885.2 µs  M2  P1  G1   netpoll_epoll.go:85  netpollBreak: 1 byte ...
 // or, in a later release's block (make NETPOLL_GO), its file without a line:
-// netpolltrace:   1885.2 µs  M2  P1  G1   go1.23 netpoll_epoll.go  netpollBreak: ...
+// netpolltrace:   1885.2 µs  M2  P1  G1   go1.23 netpoll_epoll.go  netpollBreak: 8 bytes ...
+// Groups: 1 time, 2 M, 3 P, 4 G, 5 later release, 6 Go file, 7 its line,
+// 8 the Go function, 9 the event.
 const std::regex kLine(
-    R"(^netpolltrace: +([0-9]+\.[0-9]) µs +M([0-9]+|-) +P([0-9]+|-) +G([0-9]+|-) +(?:go1\.([0-9]+) )?([a-z0-9_/]+\.(?:go|s))(?::([0-9]+))?  (.+)$)");
+    R"(^netpolltrace: +([0-9]+\.[0-9]) µs +M([0-9]+|-) +P([0-9]+|-) +G([0-9]+|-) +(?:go1\.([0-9]+) )?([a-z0-9_/]+\.(?:go|s))(?::([0-9]+))?  ([A-Za-z_][A-Za-z0-9_]*): (.+)$)");
 
 }  // namespace
 
-TEST(Netpolltrace, EveryLineHasTimeMPGoroutineAndTheGoLineOfCodeItNarrates) {
+TEST(Netpolltrace, EveryLineHasTimeMPGoroutineTheGoLineItNarratesAndTheGoFunctionHoldingIt) {
   std::string root = goref::goroot119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
   auto lines = trace_lines(demo("1"));
@@ -69,7 +71,10 @@ TEST(Netpolltrace, EveryLineHasTimeMPGoroutineAndTheGoLineOfCodeItNarrates) {
     }
     int line = std::stoi(m[7]);
     EXPECT_TRUE(go[file].is_code(line)) << file << ":" << line << " is not code: " << l;
-    EXPECT_NE(go[file].func_at(line), nullptr) << file << ":" << line << " is in no function";
+    const goref::Func* fn = go[file].func_at(line);
+    ASSERT_NE(fn, nullptr) << file << ":" << line << " is in no function";
+    EXPECT_TRUE(goref::same_func(fn->name, m[8])) << file << ":" << line << " is in " << fn->name
+                                                  << ", not " << m[8] << ": " << l;
   }
 }
 
@@ -77,15 +82,15 @@ TEST(Netpolltrace, EveryLineHasTimeMPGoroutineAndTheGoLineOfCodeItNarrates) {
 TEST(Netpolltrace, EverySemaphoreTransitionIsToldEvenWithNobodyWaiting) {
   std::string out = demo("1");
   EXPECT_TRUE(std::regex_search(
-      out, std::regex("netpoll.go:556  fd [0-9]+ [rw]g: nil -> pdReady: nobody waits")))
+      out, std::regex("netpoll.go:556  netpollunblock: fd [0-9]+ [rw]g: nil -> pdReady: nobody waits")))
       << out;
-  EXPECT_TRUE(std::regex_search(out, std::regex("netpoll.go:511  fd [0-9]+ [rw]g: nil -> pdWait")));
+  EXPECT_TRUE(std::regex_search(out, std::regex("netpoll.go:511  netpollblock: fd [0-9]+ [rw]g: nil -> pdWait")));
   EXPECT_TRUE(std::regex_search(
-      out, std::regex("netpoll.go:480  fd [0-9]+ [rw]g: pdWait -> G[0-9]+: parked")));
+      out, std::regex("netpoll.go:480  netpollblockcommit: fd [0-9]+ [rw]g: pdWait -> G[0-9]+: parked")));
   EXPECT_TRUE(
-      std::regex_search(out, std::regex("netpoll.go:556  fd [0-9]+ [rw]g: G[0-9]+ -> pdReady")));
+      std::regex_search(out, std::regex("netpoll.go:556  netpollunblock: fd [0-9]+ [rw]g: G[0-9]+ -> pdReady")));
   EXPECT_TRUE(std::regex_search(
-      out, std::regex("netpoll.go:529  fd [0-9]+ [rw]g: pdReady -> nil: I/O ready")));
+      out, std::regex("netpoll.go:529  netpollblock: fd [0-9]+ [rw]g: pdReady -> nil: I/O ready")));
 }
 
 // What calls comes before what it calls: the deadline before the wake-up it
@@ -99,7 +104,7 @@ TEST(Netpolltrace, ACallersLineComesBeforeItsCallees) {
     return lines.size();
   };
   size_t expired =
-      find(std::regex("netpolldeadlineimpl fd ([0-9]+): the read deadline expired"), 0);
+      find(std::regex("netpolldeadlineimpl: fd ([0-9]+): the read deadline expired"), 0);
   ASSERT_LT(expired, lines.size());
   std::smatch m;
   std::regex_search(lines[expired], m, std::regex("fd ([0-9]+)"));
@@ -109,15 +114,21 @@ TEST(Netpolltrace, ACallersLineComesBeforeItsCallees) {
   size_t ready = find(std::regex("netpoll: fd ([0-9]+) ready"), 0);
   ASSERT_LT(ready, lines.size());
   std::regex_search(lines[ready], m, std::regex("fd ([0-9]+) ready"));
-  size_t sem = find(std::regex("netpoll.go:556  fd " + m[1].str() + " "), 0);
+  size_t sem = find(std::regex("netpoll.go:556  netpollunblock: fd " + m[1].str() + " "), 0);
   EXPECT_LT(ready, sem);
 }
 
 TEST(Netpolltrace, FdFilterKeepsOnlyThatDescriptor) {
-  // The listener is fd 3 in the demo (0, 1, 2 are the terminal's).
-  auto lines = trace_lines(demo("fd=3"));
+  // The listener's descriptor, the first the demo registers: 3 when the
+  // demo starts with 0, 1 and 2 only, higher when it inherits more.
+  std::smatch m;
+  std::string all = demo("1");
+  ASSERT_TRUE(std::regex_search(all, m, std::regex("netpollopen: fd ([0-9]+):"))) << all;
+  std::string fd = m[1];
+  auto lines = trace_lines(demo("fd=" + fd));
   ASSERT_FALSE(lines.empty());
-  for (const std::string& l : lines) EXPECT_TRUE(std::regex_search(l, std::regex("fd 3[ :]"))) << l;
+  for (const std::string& l : lines)
+    EXPECT_TRUE(std::regex_search(l, std::regex("fd " + fd + "[ :]"))) << l;
 }
 
 TEST(Netpolltrace, ABadValueIsSaidOnceAndTheDemoRunsUntraced) {
@@ -163,5 +174,8 @@ TEST(Netpolltrace, TheExcerptsInTheNoteAreInTodaysFormat) {
     goref::File f;
     ASSERT_TRUE(goref::load(goref::gosource(root, m[6]), &f));
     EXPECT_TRUE(f.is_code(std::stoi(m[7]))) << l;
+    const goref::Func* fn = f.func_at(std::stoi(m[7]));
+    ASSERT_NE(fn, nullptr) << l;
+    EXPECT_TRUE(goref::same_func(fn->name, m[8])) << l;
   }
 }

@@ -8,7 +8,8 @@
 //
 //   NETPOLLTRACE=1          a line on stderr for each step of the netpoller:
 //                           time since start, M, P, goroutine, the Go 1.19.8
-//                           file:line of the statement it narrates, the event
+//                           file:line of the statement it narrates, the Go
+//                           function that holds it, the event
 //   NETPOLLTRACE=fd=7       the same, for descriptor 7 only
 //   NETPOLLTRACE=json:FILE  a timeline in the Chrome Trace Event Format, for
 //                           Perfetto (ui.perfetto.dev) or chrome://tracing
@@ -27,13 +28,14 @@ struct pollDesc;
 extern bool netpolltrace;  // any of the three is on
 
 // A step of the netpoller, in Go's words: gofile:goline is the Go statement
-// it narrates; fd the descriptor it concerns, or -1.  A step of a later
+// it narrates, gofn the Go function that holds it; fd the descriptor it
+// concerns, or -1.  A step of a later
 // release's block (make NETPOLL_GO) names that release's file, whose lines
 // are not on the machine: gofile "go1.23 netpoll_epoll.go", goline 0.
-void tracef(const char* gofile, int goline, intptr_t fd, const char* fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+void tracef(const char* gofile, int goline, const char* gofn, intptr_t fd, const char* fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 // A semaphore of pd (rg for mode 'r', wg for 'w') went from old to new.
-void traceSem(const char* gofile, int goline, const pollDesc* pd, int32_t mode, uintptr_t old,
+void traceSem(const char* gofile, int goline, const char* gofn, const pollDesc* pd, int32_t mode, uintptr_t old,
               uintptr_t new_, const char* why);
 
 // The scheduler, for the timeline (NETPOLLTRACE=json:FILE).

@@ -185,7 +185,7 @@ int32_t poll_runtime_pollReset(pollDesc* pd, int32_t mode) {
   int32_t errcode = netpollcheckerr(pd, mode);  // netpoll.go:278
   if (errcode != pollNoError) return errcode;   // netpoll.go:279-281
   if (netpolltrace && (mode == 'r' ? pd->rg : pd->wg).load() != 0)
-    traceSem("netpoll.go", mode == 'r' ? 283 : 285, pd, mode,
+    traceSem("netpoll.go", mode == 'r' ? 283 : 285, "poll_runtime_pollReset", pd, mode,
              (mode == 'r' ? pd->rg : pd->wg).load(), 0, "pollReset forgets an old notification");
   if (mode == 'r')       // netpoll.go:282
     pd->rg.store(0);     // netpoll.go:283
@@ -378,14 +378,14 @@ bool netpollblockcommit(g* gp, void* gpp) {
   // what it caused.  (Go's commit never looks inside gp; without the trace,
   // neither does ours.)
   if (netpolltrace)
-    tracef("netpoll.go", 480, static_cast<intptr_t>(gp->waitfd),
+    tracef("netpoll.go", 480, "netpollblockcommit", static_cast<intptr_t>(gp->waitfd),
            "fd %lu %s: pdWait -> G%lld: parked", static_cast<unsigned long>(gp->waitfd),
            gp->waitmode == 'r' ? "rg" : "wg", static_cast<long long>(gp->goid));
   uintptr_t expected = pdWait;
   bool r =
       sem->compare_exchange_strong(expected, reinterpret_cast<uintptr_t>(gp));  // netpoll.go:480
   if (netpolltrace && !r)
-    tracef("netpoll.go", 480, -1, "  ... no: %s came first; G%lld runs on, not parked",
+    tracef("netpoll.go", 480, "netpollblockcommit", -1, "no: %s came first; G%lld runs on, not parked",
            expected == pdReady ? "pdReady" : "a wake-up", static_cast<long long>(gp->goid));
   if (r) {  // netpoll.go:481
     // The scheduler polls the network, blocking, only while someone
@@ -428,12 +428,12 @@ bool netpollblock(pollDesc* pd, int32_t mode, bool waitio) {
   for (;;) {  // netpoll.go:506  set the semaphore to pdWait
     uintptr_t expected = pdReady;
     if (gpp->compare_exchange_strong(expected, 0)) {  // netpoll.go:508  consume
-      if (netpolltrace) traceSem("netpoll.go", 508, pd, mode, pdReady, 0, "ready, no park");
+      if (netpolltrace) traceSem("netpoll.go", 508, "netpollblock", pd, mode, pdReady, 0, "ready, no park");
       return true;  // netpoll.go:509
     }
     expected = 0;
     if (gpp->compare_exchange_strong(expected, pdWait)) {  // netpoll.go:511
-      if (netpolltrace) traceSem("netpoll.go", 511, pd, mode, 0, pdWait, "about to park");
+      if (netpolltrace) traceSem("netpoll.go", 511, "netpollblock", pd, mode, 0, pdWait, "about to park");
       break;  // netpoll.go:512
     }
     // netpoll.go:517-519  Anything else means someone else is parked here.
@@ -454,7 +454,7 @@ bool netpollblock(pollDesc* pd, int32_t mode, bool waitio) {
   // park (or instead of it) must be seen, not overwritten.
   uintptr_t old = gpp->exchange(0);  // netpoll.go:529
   if (netpolltrace && old != 0)
-    traceSem("netpoll.go", 529, pd, mode, old, 0, old == pdReady ? "I/O ready" : "");
+    traceSem("netpoll.go", 529, "netpollblock", pd, mode, old, 0, old == pdReady ? "I/O ready" : "");
   if (old > pdWait) throw_("runtime: corrupted polldesc");  // netpoll.go:530-532
   return old == pdReady;                                    // netpoll.go:533
 }
@@ -478,7 +478,7 @@ g* netpollunblock(pollDesc* pd, int32_t mode, bool ioready) {
     if (ioready) new_ = pdReady;                    // netpoll.go:553-555
     if (gpp->compare_exchange_strong(old, new_)) {  // netpoll.go:556
       if (netpolltrace)
-        traceSem("netpoll.go", 556, pd, mode, old, new_,
+        traceSem("netpoll.go", 556, "netpollunblock", pd, mode, old, new_,
                  old > pdWait    ? "its goroutine is handed back to be readied"
                  : old == pdWait ? "the parking goroutine will not park"
                                  : "nobody waits");
@@ -504,8 +504,8 @@ void netpolldeadlineimpl(pollDesc* pd, uintptr_t seq, bool read, bool write) {
   if (seq != currentSeq) {           // netpoll.go:573
     unlock(&pd->lock);               // netpoll.go:575
     if (netpolltrace)
-      tracef("netpoll.go", 573, static_cast<intptr_t>(pd->fd),
-             "netpolldeadlineimpl fd %lu: a stale timer (seq %lu, now %lu), ignored",
+      tracef("netpoll.go", 573, "netpolldeadlineimpl", static_cast<intptr_t>(pd->fd),
+             "fd %lu: a stale timer (seq %lu, now %lu), ignored",
              static_cast<unsigned long>(pd->fd), static_cast<unsigned long>(seq),
              static_cast<unsigned long>(currentSeq));
     return;  // netpoll.go:576
@@ -518,8 +518,8 @@ void netpolldeadlineimpl(pollDesc* pd, uintptr_t seq, bool read, bool write) {
     if (pd->rd <= 0 || pd->rt.f == nullptr)
       throw_("runtime: inconsistent read deadline");  // netpoll.go:580-582
     if (netpolltrace)
-      tracef("netpoll.go", 583, static_cast<intptr_t>(pd->fd),
-             "netpolldeadlineimpl fd %lu: the read deadline expired",
+      tracef("netpoll.go", 583, "netpolldeadlineimpl", static_cast<intptr_t>(pd->fd),
+             "fd %lu: the read deadline expired",
              static_cast<unsigned long>(pd->fd));
     pd->rd = -1;        // netpoll.go:583
     pd->publishInfo();  // netpoll.go:584
@@ -534,8 +534,8 @@ void netpolldeadlineimpl(pollDesc* pd, uintptr_t seq, bool read, bool write) {
     if (pd->wd <= 0 || (pd->wt.f == nullptr && !read))  // netpoll.go:589
       throw_("runtime: inconsistent write deadline");   // netpoll.go:590
     if (netpolltrace)
-      tracef("netpoll.go", 592, static_cast<intptr_t>(pd->fd),
-             "netpolldeadlineimpl fd %lu: the write deadline expired",
+      tracef("netpoll.go", 592, "netpolldeadlineimpl", static_cast<intptr_t>(pd->fd),
+             "fd %lu: the write deadline expired",
              static_cast<unsigned long>(pd->fd));
     pd->wd = -1;        // netpoll.go:592
     pd->publishInfo();  // netpoll.go:593

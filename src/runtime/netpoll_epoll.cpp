@@ -57,7 +57,7 @@ void netpollinit() {
   }
   netpollEventFd = static_cast<uintptr_t>(efd);
   if (netpolltrace)
-    tracef("go1.23 netpoll_epoll.go", 0, -1, "netpollinit: epfd %d, eventfd %d", epfd, efd);
+    tracef("go1.23 netpoll_epoll.go", 0, "netpollinit", -1, "epfd %d, eventfd %d", epfd, efd);
 #else
   int32_t r, w;
   int32_t errno_ = nonblockingPipe(&r, &w);            // netpoll_epoll.go:42
@@ -79,7 +79,7 @@ void netpollinit() {
   netpollBreakRd = static_cast<uintptr_t>(r);  // netpoll_epoll.go:56
   netpollBreakWr = static_cast<uintptr_t>(w);  // netpoll_epoll.go:57
   if (netpolltrace)
-    tracef("netpoll_epoll.go", 57, -1, "netpollinit: epfd %d, break pipe r=%d w=%d", epfd, r, w);
+    tracef("netpoll_epoll.go", 57, "netpollinit", -1, "epfd %d, break pipe r=%d w=%d", epfd, r, w);
 #endif
 }
 
@@ -106,8 +106,8 @@ int32_t netpollopen(uintptr_t fd, pollDesc* pd) {
   epolldata_set(&ev, pd);                        // netpoll_epoll.go:67
 #endif
   if (netpolltrace)
-    tracef("netpoll_epoll.go", 68, static_cast<intptr_t>(fd),
-           "netpollopen fd %lu: epollctl ADD, IN|OUT|RDHUP|ET", static_cast<unsigned long>(fd));
+    tracef("netpoll_epoll.go", 68, "netpollopen", static_cast<intptr_t>(fd),
+           "fd %lu: epollctl ADD, IN|OUT|RDHUP|ET", static_cast<unsigned long>(fd));
   return -epollctl(epfd, EPOLL_CTL_ADD_, static_cast<int32_t>(fd), &ev);  // netpoll_epoll.go:68
 }
 
@@ -116,7 +116,7 @@ int32_t netpollopen(uintptr_t fd, pollDesc* pd) {
 int32_t netpollclose(uintptr_t fd) {
   epollevent ev{};  // netpoll_epoll.go:72
   if (netpolltrace)
-    tracef("netpoll_epoll.go", 73, static_cast<intptr_t>(fd), "netpollclose fd %lu: epollctl DEL",
+    tracef("netpoll_epoll.go", 73, "netpollclose", static_cast<intptr_t>(fd), "fd %lu: epollctl DEL",
            static_cast<unsigned long>(fd));
   return -epollctl(epfd, EPOLL_CTL_DEL_, static_cast<int32_t>(fd), &ev);  // netpoll_epoll.go:73
 }
@@ -138,8 +138,8 @@ void netpollBreak() {
       int32_t n = write(netpollEventFd, &one, sizeof one);
       if (n == sizeof one) {
         if (netpolltrace)
-          tracef("go1.23 netpoll_epoll.go", 0, -1,
-                 "netpollBreak: 8 bytes written to the eventfd (fd %lu)",
+          tracef("go1.23 netpoll_epoll.go", 0, "netpollBreak", -1,
+                 "8 bytes written to the eventfd (fd %lu)",
                  static_cast<unsigned long>(netpollEventFd));
         break;
       }
@@ -154,8 +154,8 @@ void netpollBreak() {
       int32_t n = write(netpollBreakWr, &b, 1);  // netpoll_epoll.go:85
       if (n == 1) {                              // netpoll_epoll.go:86
         if (netpolltrace)
-          tracef("netpoll_epoll.go", 85, -1,
-                 "netpollBreak: 1 byte written to the break pipe (fd %lu)",
+          tracef("netpoll_epoll.go", 85, "netpollBreak", -1,
+                 "1 byte written to the break pipe (fd %lu)",
                  static_cast<unsigned long>(netpollBreakWr));
         break;  // netpoll_epoll.go:87
       }
@@ -232,14 +232,14 @@ gList netpoll(int64_t delay) {
   if (netpolltrace) {
     traceNetpoll(true, delay);
     if (waitms != 0)
-      tracef("netpoll_epoll.go", 126, -1, "netpoll(delay %lld ns): epollwait blocks, timeout %d ms",
+      tracef("netpoll_epoll.go", 126, "netpoll", -1, "delay %lld ns: epollwait blocks, timeout %d ms",
              static_cast<long long>(delay), waitms);
   }
 retry:                                                   // netpoll_epoll.go:125
   int32_t n = epollwait(epfd, &events[0], 128, waitms);  // netpoll_epoll.go:126
   if (netpolltrace && (n != 0 || waitms != 0))
-    tracef("netpoll_epoll.go", 126, -1, "netpoll(%s): epollwait returned %d",
-           waitms == 0 ? "0" : "blocking", n);
+    tracef("netpoll_epoll.go", 126, "netpoll", -1, "epollwait (%s) returned %d",
+           waitms == 0 ? "not blocking" : "blocking", n);
   if (n < 0) {                                                          // netpoll_epoll.go:127
     if (n != -EINTR_) {                                                 // netpoll_epoll.go:128
       print("runtime: epollwait on fd %d failed with %d\n", epfd, -n);  // netpoll_epoll.go:129
@@ -275,7 +275,7 @@ retry:                                                   // netpoll_epoll.go:125
         int32_t got = read(static_cast<int32_t>(netpollEventFd), &one, sizeof one);
         netpollWakeSig.store(0);
         if (netpolltrace)
-          tracef("go1.23 netpoll_epoll.go", 0, -1, "netpoll: eventfd drained, %d bytes", got);
+          tracef("go1.23 netpoll_epoll.go", 0, "netpoll", -1, "eventfd drained, %d bytes", got);
       }
       continue;
     }
@@ -294,7 +294,7 @@ retry:                                                   // netpoll_epoll.go:125
             read(static_cast<int32_t>(netpollBreakRd), tmp, sizeof tmp);  // netpoll_epoll.go:156
         netpollWakeSig.store(0);                                          // netpoll_epoll.go:157
         if (netpolltrace)
-          tracef("netpoll_epoll.go", 156, -1, "netpoll: break pipe drained, %d byte%s", got,
+          tracef("netpoll_epoll.go", 156, "netpoll", -1, "break pipe drained, %d byte%s", got,
                  got == 1 ? "" : "s");
       }
       continue;  // netpoll_epoll.go:159
@@ -312,8 +312,8 @@ retry:                                                   // netpoll_epoll.go:125
       uintptr_t tag = taggedPointerTag(tp);
       if (pd->fdseq.load() != tag) {
         if (netpolltrace)
-          tracef("go1.21 netpoll_epoll.go", 0, static_cast<intptr_t>(pd->fd),
-                 "netpoll: a stale event (tag %lu, fdseq now %lu): dropped",
+          tracef("go1.21 netpoll_epoll.go", 0, "netpoll", static_cast<intptr_t>(pd->fd),
+                 "a stale event (tag %lu, fdseq now %lu): dropped",
                  static_cast<unsigned long>(tag), static_cast<unsigned long>(pd->fdseq.load()));
         continue;
       }
@@ -325,8 +325,8 @@ retry:                                                   // netpoll_epoll.go:125
 #endif
       if (netpolltrace) {
         char buf[64];
-        tracef("netpoll_epoll.go", 172, static_cast<intptr_t>(pd->fd),
-               "netpoll: fd %lu ready, events %s: netpollready(%s)",
+        tracef("netpoll_epoll.go", 172, "netpoll", static_cast<intptr_t>(pd->fd),
+               "fd %lu ready, events %s: netpollready(%s)",
                static_cast<unsigned long>(pd->fd), evname(ev->events, buf, sizeof buf),
                modestr(mode));
       }

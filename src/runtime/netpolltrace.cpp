@@ -149,7 +149,7 @@ struct Init {
 
 }  // namespace
 
-void tracef(const char* gofile, int goline, intptr_t fd, const char* fmt, ...) {
+void tracef(const char* gofile, int goline, const char* gofn, intptr_t fd, const char* fmt, ...) {
   if (mode == Mode::off || (only_fd >= 0 && fd != only_fd)) return;
   char text[400];
   va_list ap;
@@ -170,23 +170,25 @@ void tracef(const char* gofile, int goline, intptr_t fd, const char* fmt, ...) {
     if (mp) std::snprintf(ms_, sizeof ms_, "M%lld", static_cast<long long>(mp->id));
     if (pp) std::snprintf(ps, sizeof ps, "P%d", pp->id);
     if (gp) std::snprintf(gs_, sizeof gs_, "G%lld", static_cast<long long>(gp->goid));
-    print("netpolltrace: %9.1f µs  %-3s %-3s %-4s %s  %s\n", now_us(), ms_, ps, gs_, where, text);
+    print("netpolltrace: %9.1f µs  %-3s %-3s %-4s %s  %s: %s\n", now_us(), ms_, ps, gs_, where, gofn,
+          text);
     return;
   }
   lock(&tracelock);
   int64_t id = m_id();
   ensure_m(id);
-  char args[120];
-  std::snprintf(args, sizeof args, ",\"s\":\"t\",\"args\":{\"go\":\"%s\",\"fd\":%lld}", where,
-                static_cast<long long>(fd));
-  emit("i", 1, id, text, now_us(), args);
+  char name[480], args[160];
+  std::snprintf(name, sizeof name, "%s: %s", gofn, text);
+  std::snprintf(args, sizeof args, ",\"s\":\"t\",\"args\":{\"go\":\"%s\",\"fn\":\"%s\",\"fd\":%lld}",
+                where, gofn, static_cast<long long>(fd));
+  emit("i", 1, id, name, now_us(), args);
   unlock(&tracelock);
 }
 
-void traceSem(const char* gofile, int goline, const pollDesc* pd, int32_t md, uintptr_t old,
+void traceSem(const char* gofile, int goline, const char* gofn, const pollDesc* pd, int32_t md, uintptr_t old,
               uintptr_t new_, const char* why) {
   char a[24], b[24];
-  tracef(gofile, goline, static_cast<intptr_t>(pd->fd), "fd %lu %s: %s -> %s%s%s",
+  tracef(gofile, goline, gofn, static_cast<intptr_t>(pd->fd), "fd %lu %s: %s -> %s%s%s",
          static_cast<unsigned long>(pd->fd), md == 'r' ? "rg" : "wg", semname(old, a, sizeof a),
          semname(new_, b, sizeof b), *why ? ": " : "", why);
 }

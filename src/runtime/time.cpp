@@ -491,7 +491,7 @@ void runOneTimer(p* pp, timer* t, int64_t now) {
   }
   unlock(&pp->timersLock);  // time.go:882
   if (netpolltrace)
-    tracef("time.go", 884, -1, "runOneTimer: a timer fires (when %lld, seq %lu)",
+    tracef("time.go", 884, "runOneTimer", -1, "a timer fires (when %lld, seq %lu)",
            static_cast<long long>(t->when), static_cast<unsigned long>(seq));
   f(arg, seq);            // time.go:884
   lock(&pp->timersLock);  // time.go:886
