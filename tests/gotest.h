@@ -37,7 +37,7 @@ inline void park() {
 // WaitGroup, Close), Sleep in timeSleep.
 inline int parked(runtime::waitReason why) {
   int n = 0;
-  for (runtime::g* gp = runtime::allgs(); gp; gp = gp->alllink)
+  for (runtime::g* gp = runtime::allgs(); gp; gp = __atomic_load_n(&gp->alllink, __ATOMIC_ACQUIRE))
     if (gp->atomicstatus.load() == runtime::Gwaiting && gp->waitreason == why) n++;
   return n;
 }

@@ -1131,10 +1131,12 @@ g* malg() {
 #endif
   lock(&allglock);  // as allgadd does: every g, for tracebacks and gdb, in order
   gp->alllink = nullptr;
+  // proc.go:543  published with an atomic store, as Go stores allglen:
+  // forEachGRace's readers (tracebackothers, a test's count) take no lock.
   if (allg_tail != nullptr)
-    allg_tail->alllink = gp;
+    __atomic_store_n(&allg_tail->alllink, gp, __ATOMIC_RELEASE);
   else
-    allg_head = gp;
+    __atomic_store_n(&allg_head, gp, __ATOMIC_RELEASE);
   allg_tail = gp;
   unlock(&allglock);
   return gp;

@@ -333,8 +333,10 @@ void tracebackothers(g* me) {
     goroutineheader(curgp);                       // traceback.go:1048
     traceback(~uintptr_t{0}, ~uintptr_t{0}, 0, curgp);  // traceback.go:1049
   }
-  // traceback.go:1059  Without allglock: the process may be dying with it held.
-  for (g* gp = allg_head; gp != nullptr; gp = gp->alllink) {
+  // traceback.go:1059  Without allglock (the process may be dying with it
+  // held): each g loaded atomically, as forEachGRace loads it.
+  for (g* gp = __atomic_load_n(&allg_head, __ATOMIC_ACQUIRE); gp != nullptr;
+       gp = __atomic_load_n(&gp->alllink, __ATOMIC_ACQUIRE)) {  // proc.go:591
     if (gp == me || gp == curgp || gp->atomicstatus.load() == Gdead) {  // traceback.go:1060
       // traceback.go:1061  return, from Go's loop body
       continue;

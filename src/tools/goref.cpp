@@ -528,6 +528,8 @@ std::vector<std::string> go_names(const std::string& ours) {
       {"allocm", {"allocm", "checkmcount", "mcommoninit"}},
       {"newm", {"newm", "newosproc"}},
       {"mstart", {"mstart1", "mstart", "mstart0", "mexit"}},
+      {"malg", {"malg", "allgadd"}},  // ours appends the new g to allgs too
+      {"tracebackothers", {"tracebackothers", "forEachGRace"}},
       {"run", {"schedinit", "startTheWorldWithSema", "dropm"}},
       {"fastrand", {"fastrand"}},
       {"throw_", {"throw", "fatalthrow"}},
