@@ -164,10 +164,13 @@ int main(int argc, char** argv) {
   // Death tests re-run this binary rather than fork a process that has
   // other threads (the watchdog, Ms left from a run): the "threadsafe" style.
   GTEST_FLAG_SET(death_test_style, "threadsafe");
+  // Read before InitGoogleTest, which takes the --gtest_ flags out of argv
+  // (read after it, a hung child was named "?").
+  std::string filter = filter_arg(argc, argv);
   testing::InitGoogleTest(&argc, argv);
   testing::UnitTest::GetInstance()->listeners().Append(new Tally);
   if (death_child) {
-    g_current = filter_arg(argc, argv) + " (a death test's child)";
+    g_current = filter + " (a death test's child)";
     g_started = now_s();
   }
   const char* limit = std::getenv("NETPOLL_TEST_TIMEOUT");
