@@ -239,7 +239,7 @@ $(B)/bench/%: $(B)/tests/bench/%.o
 
 # gdb on the demo, one M, with the extension loaded and a guide to follow.
 gdb: deps $(B)/demo
-	NETPOLL_PROCS=1 gdb -q -x notes/gdb/netpoll_gdb.py \
+	NETPOLL_PROCS=1 gdb -q -x src/runtime/runtime-gdb.py \
 	  -ex 'break runtime::netpollinit' -ex 'break epollwait' -ex netpoll-guide $(B)/demo
 
 # Mermaid's CLI, for the diagram test (tests/mermaid_check.py): pinned by

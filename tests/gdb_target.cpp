@@ -1,6 +1,7 @@
 // gdb_target - a program in a known state, for the gdb tests and for a
 // reader trying the gdb extension: one goroutine parked reading an empty
-// pipe (in netpollblock), two runnable ones in P0's queues, pollDescs with
+// pipe (in netpollblock), one parked on a semaphore (semacquire), two
+// runnable ones in P0's queues and a gList naming them, pollDescs with
 // known semaphore states and deadlines (one an hour away, so P0 has a
 // timer), an epollevent for a pollDesc and one for the break pipe (the eventfd
 // under NETPOLL_GO=1.23).
@@ -21,10 +22,12 @@ extern "C" __attribute__((noinline)) void gdb_stop_here() { asm volatile("" ::: 
 // Globals with plain names, so a gdb session can print them.
 rt::epollevent ev_pd, ev_break;
 rt::pollDesc *reader_pd, *ready_pd, *deadline_pd;
+rt::gList two;  // the two runnable goroutines, for the gList printer; the runtime never reads it
 
 namespace {
 
 int pipefd[2];
+std::atomic<uint32_t> sema{0};  // G3 waits on it until the end
 std::atomic<bool> parked{false};
 
 // The parked goroutine's own function: `goroutine N bt` must reach it.
@@ -57,14 +60,17 @@ void main_goroutine(void*) {
 
   rt::newproc(reader_entry, nullptr);
   while (reader_pd->rg.load() <= rt::pdWait) rt::Gosched();  // until it is parked on rg
-  // Two runnable goroutines: G3 in P0's run queue, then G4, the newer, in
+  rt::g* waiter = rt::newproc([](void*) { rt::sync_runtime_Semacquire(&sema); }, nullptr);
+  while (waiter->atomicstatus.load() != rt::Gwaiting) rt::Gosched();  // until it is parked
+  // Two runnable goroutines: G4 in P0's run queue, then G5, the newer, in
   // its runnext (newproc puts a new goroutine there).
-  rt::newproc([](void*) {}, nullptr);
-  rt::newproc([](void*) {}, nullptr);
+  two.push(rt::newproc([](void*) {}, nullptr));
+  two.push(rt::newproc([](void*) {}, nullptr));
 
   gdb_stop_here();
 
   ::write(pipefd[1], "x", 1);  // wake the reader
+  rt::sync_runtime_Semrelease(&sema, false);  // and the waiter
   while (reader_pd->rg.load() != 0 || rt::sched.nlive.load() != 0) rt::Gosched();
   rt::poll_runtime_pollSetDeadline(deadline_pd, 0, 'r');
   for (rt::pollDesc* pd : {reader_pd, ready_pd, deadline_pd}) {

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <iterator>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -29,7 +30,7 @@ std::string run_gdb(const std::string& script, const std::string& program = tour
                     const std::string& extra = "") {
   char path[] = "/tmp/netpoll-gdb-XXXXXX";
   int fd = mkstemp(path);
-  std::string cmd = "gdb -batch -nx -x " PROJECT_ROOT "/notes/gdb/netpoll_gdb.py " + extra +
+  std::string cmd = "gdb -batch -nx -x " PROJECT_ROOT "/src/runtime/runtime-gdb.py " + extra +
                     " -x " + std::string(path) + " " + program + " </dev/null 2>&1";
   if (write(fd, script.data(), script.size()) != static_cast<ssize_t>(script.size())) return "";
   close(fd);
@@ -66,6 +67,22 @@ const std::string& target_session() {
       "print *deadline_pd\n"
       "echo ==bt2\\n\n"
       "goroutine 2 bt\n"
+      "echo ==frame2\\n\n"
+      "goroutine 2 frame 2 print *pd\n"
+      "echo ==back\\n\n"
+      "frame\n"
+      "echo ==printers\\n\n"
+      "print ev_pd\n"
+      "print &ev_pd\n"
+      "print reader_pd\n"
+      "print runtime::sched.runq\n"
+      "print &runtime::sched.runq\n"
+      "print *runtime::allg_head\n"
+      "print runtime::allg_head\n"
+      "print two\n"
+      "print &two\n"
+      "print *&two\n"
+      "goroutine 2 frame 2 info locals\n"
       "echo ==netpoll\\n\n"
       "info netpoll\n"
       "echo ==end\\n\n"
@@ -208,8 +225,77 @@ TEST(Gdb, InfoGoroutinesSaysWhichQueueHoldsARunnableGoroutine) {
   if (ptrace_forbidden(target_session())) GTEST_SKIP() << "this machine forbids ptrace";
   std::string g = section("goroutines");
   EXPECT_TRUE(std::regex_search(g, std::regex("G1 +running +on M0 P0"))) << g;
-  EXPECT_TRUE(std::regex_search(g, std::regex("G3 +runnable +in P0's run queue"))) << g;
-  EXPECT_TRUE(std::regex_search(g, std::regex("G4 +runnable +in P0's runnext"))) << g;
+  EXPECT_TRUE(std::regex_search(g, std::regex("G4 +runnable +in P0's run queue"))) << g;
+  EXPECT_TRUE(std::regex_search(g, std::regex("G5 +runnable +in P0's runnext"))) << g;
+}
+
+// Every park names its reason as goroutineheader would (runtime2.go:1068's
+// words, read from the program's waitReasonStrings), not just "gopark".
+TEST(Gdb, InfoGoroutinesNamesEveryParksWaitReasonAsGo119Does) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  if (ptrace_forbidden(target_session())) GTEST_SKIP() << "this machine forbids ptrace";
+  std::string g = section("goroutines");
+  EXPECT_TRUE(std::regex_search(g, std::regex("G3 +waiting +gopark \\(semacquire\\)"))) << g;
+}
+
+// `goroutine N frame K CMD`: CMD in frame K of a parked goroutine (the
+// pollDesc netpollblock holds), then the thread and frame as they were.
+TEST(Gdb, GoroutineFrameRunsACommandInThatFrameOfAParkedGoroutineAndComesBack) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  if (ptrace_forbidden(target_session())) GTEST_SKIP() << "this machine forbids ptrace";
+  EXPECT_TRUE(std::regex_search(section("frame2"),
+                                std::regex("\\$[0-9]+ = \\{fd = [0-9]+, rg = G2, wg = nil")))
+      << section("frame2");
+  EXPECT_NE(section("back").find("#0  gdb_stop_here ()"), std::string::npos) << section("back");
+}
+
+// Each type the extension registers a printer for, as a value and through
+// a pointer, with no Python error: gList's head is a std::atomic<g*>.
+TEST(Gdb, EveryPrinterPrintsItsTypeAsAValueAndAPointerDereferenced) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  if (ptrace_forbidden(target_session())) GTEST_SKIP() << "this machine forbids ptrace";
+  std::string p = section("printers");
+  EXPECT_EQ(p.find("Python Exception"), std::string::npos) << p;
+  for (const char* want :
+       {"= {events = EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET, data = pollDesc 0x",
+        "= (runtime::epollevent *) 0x", "= (runtime::pollDesc *) 0x", "= gQueue []",
+        "= (runtime::gQueue *) 0x", "= G1 running on M0 P0", "= (runtime::g *) 0x",
+        "= (runtime::gList *) 0x", "gpp = 0x"})
+    EXPECT_NE(p.find(want), std::string::npos) << "missing: " << want << "\n" << p;
+  std::regex two("\\$[0-9]+ = gList \\[G5, G4\\]");
+  EXPECT_EQ(std::distance(std::sregex_iterator(p.begin(), p.end(), two), std::sregex_iterator()),
+            2)
+      << p;
+}
+
+// On g0, where the netpoller runs: netpollready's toRun (a gList*) and
+// netpoll's own toRun (a gList), by `print` and by `info locals`.
+TEST(Gdb, AGListPrintsOnG0InNetpollreadyAndNetpoll) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  std::string out = run_gdb(
+      "set pagination off\n"
+      "break gdb_stop_here\n"
+      "run\n"
+      "break runtime::netpollready\n"
+      "continue\n"
+      "echo ==ready\\n\n"
+      "print toRun\n"
+      "print *toRun\n"
+      "info locals\n"
+      "up\n"
+      "echo ==netpoll\\n\n"
+      "print toRun\n"
+      "info locals\n"
+      "echo ==end\\n\n"
+      "kill\n",
+      target_path());
+  if (ptrace_forbidden(out)) GTEST_SKIP() << "this machine forbids ptrace";
+  EXPECT_EQ(out.find("Python Exception"), std::string::npos) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("==ready\n\\$1 = \\(runtime::gList \\*\\) 0x[0-9a-f]+\n"
+                                                "\\$2 = gList \\[(G[0-9]+(, )?)*\\]")))
+      << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("==netpoll\n(.*\n)*\\$3 = gList \\[")) ) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("\ntoRun = gList \\["))) << out;
 }
 
 TEST(Gdb, InfoSchedShowsThePWithItsQueuesAndTimerAndTheMs) {
@@ -223,7 +309,7 @@ TEST(Gdb, InfoSchedShowsThePWithItsQueuesAndTimerAndTheMs) {
   EXPECT_TRUE(std::regex_search(
       s,
       std::regex(
-          "P0 +running M0 .*runnext G4 +runq \\[G3\\] +timers 1, first in 3[0-9]{3}\\.[0-9]+ s")))
+          "P0 +running M0 .*runnext G5 +runq \\[G4\\] +timers 1, first in 3[0-9]{3}\\.[0-9]+ s")))
       << s;
   EXPECT_TRUE(std::regex_search(s, std::regex("M0 +P0 +running G1"))) << s;
   EXPECT_TRUE(std::regex_search(s, std::regex("M1 +no P +sysmon"))) << s;
@@ -289,7 +375,7 @@ std::string run_gdb_ex(const std::vector<std::string>& cmds) {
   // LeakSanitizer cannot run under ptrace: a sanitizer build's demo would
   // end in its fatal error rather than exit normally.
   std::string cmd = "ASAN_OPTIONS=detect_leaks=0 NETPOLL_PROCS=1 gdb -batch -nx -x " PROJECT_ROOT
-                    "/notes/gdb/netpoll_gdb.py";
+                    "/src/runtime/runtime-gdb.py";
   for (const std::string& c : cmds) cmd += " -ex '" + c + "'";
   cmd += " " + demo_path() + " </dev/null 2>&1";
   return testutil::output_of(cmd);
@@ -345,7 +431,7 @@ TEST_P(GoroutineCmd, LeavesTheProgramAsFoundAndItRunsToTheEnd) {
 
 INSTANTIATE_TEST_SUITE_P(Gdb, GoroutineCmd,
                          testing::Values("bt", "up", "frame 2", "info locals", "p *pd",
-                                         "nosuchcommand"),
+                                         "frame 2 p *pd", "frame 9 bt 1", "nosuchcommand"),
                          [](const auto& i) {
                            std::string n;
                            for (const char* c = i.param; *c; c++)

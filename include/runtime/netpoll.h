@@ -24,7 +24,7 @@
 
 namespace runtime {
 
-// Which of them this build is, for gdb (notes/gdb/netpoll_gdb.py).
+// Which of them this build is, for gdb (src/runtime/runtime-gdb.py).
 extern const int netpollGoVersion;
 
 // netpoll.go:41-46  What poll_runtime_pollWait and pollReset return.

@@ -33,9 +33,10 @@ OURS = [
     ("epollwait", ["delete 2", "break epollwait thread 1", "continue", "bt 4",
                    "set scheduler-locking step", "stepi 4", "x/i $pc", "p $rax"]),
     ("parked", ["delete", "break runtime::netpollblockcommit", "continue 5", "info goroutines",
-                "goroutine 2 bt", "info sched", "info netpoll"]),
-    ("safe", ["goroutine 2 up", "goroutine 2 frame 2", "goroutine 2 p *pd", "frame",
-              "delete", "break runtime::netpollready", "continue", "bt 3", "p *pd"]),
+                "bt", "goroutine 2 bt", "info sched", "info netpoll"]),
+    ("safe", ["goroutine 2 up", "goroutine 2 frame 2", "goroutine 2 p *pd",
+              "goroutine 2 frame 2 p *pd", "frame",
+              "delete", "break runtime::netpollready", "continue", "bt", "p *pd", "p *toRun"]),
     ("end", ["delete", "continue"]),
 ]
 GO = [
@@ -81,7 +82,7 @@ def all_sections(build):
     # end in its fatal error).
     env = dict(os.environ, NETPOLL_PROCS="1", ASAN_OPTIONS="detect_leaks=0")
     env.pop("NETPOLLTRACE", None)
-    ext = ["-x", os.path.join(ROOT, "notes", "gdb", "netpoll_gdb.py"),
+    ext = ["-x", os.path.join(ROOT, "src", "runtime", "runtime-gdb.py"),
            "-ex", "break runtime::netpollinit", "-ex", "break epollwait"]
     found = session(build, os.path.join(build, "demo"), OURS, ext, env)
     found.update(session(build, os.path.join(ROOT, "build", "go", "echo"), GO, [], env))

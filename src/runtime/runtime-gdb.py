@@ -1,7 +1,8 @@
-# netpoll_gdb.py - gdb support for netpoll-asm, in the spirit of Go's
-# runtime-gdb.py: goroutines, pollDescs and epoll events, readable.
+# runtime-gdb.py - gdb support for netpoll-asm, where Go keeps its own
+# ($GOROOT/src/runtime/runtime-gdb.py) and in its spirit: goroutines,
+# pollDescs and epoll events, readable.  Not a twin: ours reads our structs.
 #
-#   gdb -x notes/gdb/netpoll_gdb.py build/demo        (make gdb does this)
+#   gdb -x src/runtime/runtime-gdb.py build/demo        (make gdb does this)
 #
 # Commands:
 #   info goroutines          every goroutine, its status, its M and P if it
@@ -11,6 +12,8 @@
 #                            runnext and timers; every M; the global queue;
 #                            sched.lastpoll, pollUntil, npidle, nmspinning
 #   goroutine N CMD          run a gdb command (bt first of all) as goroutine N
+#   goroutine N frame K CMD  ... in frame K of its stack (`p *pd` in netpollblock's
+#                            frame of a goroutine parked there), then back
 #   goroutine all CMD        ... for every goroutine
 #   info netpoll             epfd, the break pipe (Go 1.23: the eventfd), every registered descriptor
 #                            (as the kernel lists it, with EPOLLERR|EPOLLHUP,
@@ -149,7 +152,19 @@ def where(gp):
         mode = int(gp["waitmode"])
         m = {ord("r"): "'r'", ord("w"): "'w'"}.get(mode, str(mode))
         return "netpollblock fd=%d %s (IO wait)" % (int(gp["waitfd"]), m)
-    return "gopark"
+    return "gopark (%s)" % wait_reason(gp)
+
+
+def wait_reason(gp):
+    """What goroutineheader prints for gp's park: the program's own
+    waitReasonStrings (runtime2.go:1068), indexed as waitReason.String does."""
+    v = atomic(gp["waitreason"])  # a std::atomic<waitReason>
+    try:
+        n = int(v.cast(gdb.lookup_type("int")))
+        s = gdb.parse_and_eval("runtime::waitReasonStrings[%d]" % n).string()
+    except gdb.error:  # the table left out of the debug information
+        s = str(v).split("::")[-1]
+    return s if s else "waiting"
 
 
 def sem_str(v):
@@ -256,7 +271,8 @@ class GListPrinter:
         self.val = val
 
     def to_string(self):
-        ids, gp = [], self.val["head"]
+        # gList's head is a std::atomic<g*>, gQueue's a g*: atomic() opens either.
+        ids, gp = [], atomic(self.val["head"])
         while int(gp) != 0 and len(ids) < 1000:
             ids.append("G%d" % goid(gp))
             gp = gp["schedlink"]
@@ -308,8 +324,9 @@ def thread_of(gp):
 REGS = ["rsp", "rip", "rbp", "rbx", "r12", "r13", "r14", "r15"]
 
 
-def run_as(gp, cmd):
-    """Run cmd with gp's registers: its M's thread if it runs, else its saved frame.
+def run_as(gp, cmd, frame_no=0):
+    """Run cmd with gp's registers: its M's thread if it runs, else its saved frame;
+    in frame frame_no of that stack (0, the innermost, unless asked).
 
     Whatever cmd does, or however it fails, the inferior is left as it was:
     its registers are written only with frame 0 selected (gdb refuses them in
@@ -324,6 +341,7 @@ def run_as(gp, cmd):
         level = gdb.selected_frame().level()
         t.switch()
         try:
+            gdb.execute("frame %d" % frame_no, to_string=True)
             gdb.execute(cmd)
         finally:
             old.switch()
@@ -341,7 +359,7 @@ def run_as(gp, cmd):
     try:
         for r in REGS:
             gdb.execute("set $%s = %d" % (r, frame[r]), to_string=True)
-        gdb.execute("select-frame 0", to_string=True)
+        gdb.execute("select-frame %d" % frame_no, to_string=True)
         gdb.execute(cmd)
     finally:
         gdb.execute("select-frame 0", to_string=True)
@@ -433,21 +451,28 @@ class InfoSched(gdb.Command):
 
 
 class GoroutineCmd(gdb.Command):
-    """goroutine N CMD | goroutine all CMD: run CMD as goroutine N (or each)."""
+    """goroutine N CMD | goroutine N frame K CMD | goroutine all CMD: run CMD as
+    goroutine N (in frame K of its stack), or as each goroutine."""
 
     def __init__(self):
         super().__init__("goroutine", gdb.COMMAND_STACK, gdb.COMPLETE_NONE)
 
     def invoke(self, arg, from_tty):
+        usage = "usage: goroutine N CMD | goroutine N frame K CMD | goroutine all CMD"
         parts = arg.split(None, 1)
         if len(parts) < 2:
-            raise gdb.GdbError("usage: goroutine N CMD | goroutine all CMD")
+            raise gdb.GdbError(usage)
         which, cmd = parts
+        frame_no = 0
+        words = cmd.split(None, 2)
+        # `frame K CMD`: CMD in frame K; `frame K` alone is gdb's own command.
+        if len(words) == 3 and words[0] == "frame" and words[1].isdigit():
+            frame_no, cmd = int(words[1]), words[2]
         if which == "all":
             for n, gp in sorted((goid(gp), gp) for gp in allgs() if g_status(gp) != 6):
                 print("\ngoroutine %d:" % n)
                 try:
-                    run_as(gp, cmd)
+                    run_as(gp, cmd, frame_no)
                 except gdb.error as e:
                     print(str(e))
             return
@@ -455,7 +480,7 @@ class GoroutineCmd(gdb.Command):
         if gp is None:
             raise gdb.GdbError("no goroutine %s" % which)
         try:
-            run_as(gp, cmd)
+            run_as(gp, cmd, frame_no)
         except gdb.error as e:  # the command's own error, said plainly
             raise gdb.GdbError(str(e))
 
