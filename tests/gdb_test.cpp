@@ -127,6 +127,21 @@ TEST(Gdb, StepiThroughEpollwaitShowsAsmLinesAndRax232AtSyscall) {
   EXPECT_NE(out.find("rax=232"), std::string::npos) << out;
 }
 
+// NETPOLL_EPOLL=pwait: the demo's netpoll calls epollpwait, and gdb steps
+// the instruction Go 1.19 executes, epoll_pwait (281) with r8 = NULL.
+TEST(Gdb, WithNetpollEpollPwaitNetpollStepsGosOwnSyscall) {
+  if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
+  std::string out = testutil::output_of(
+      "ASAN_OPTIONS=detect_leaks=0 NETPOLL_EPOLL=pwait NETPOLL_PROCS=1 gdb -batch -nx "
+      "-ex 'break epollpwait' -ex run -ex 'stepi 5' -ex 'x/i $pc' -ex 'p $rax' -ex 'p $r8' "
+      "-ex 'bt 2' -ex kill " +
+      testutil::build_dir() + "/demo </dev/null 2>&1");
+  if (ptrace_forbidden(out)) GTEST_SKIP() << "this machine forbids ptrace";
+  EXPECT_TRUE(std::regex_search(out, std::regex("<epollpwait\\+[0-9]+>:\\s+syscall"))) << out;
+  EXPECT_NE(out.find("$1 = 281\n$2 = 0\n"), std::string::npos) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("#1 .* in runtime::netpoll \\("))) << out;
+}
+
 TEST(Gdb, AtEachStubsSyscallRaxIsItsNumberAndTheArgumentsAreInTheKernelsRegisters) {
   if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
   std::string out = run_gdb("", tour_path(), "-x " PROJECT_ROOT "/tests/gdb_stubs.py");

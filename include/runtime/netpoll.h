@@ -182,6 +182,7 @@ extern uintptr_t netpollEventFd;  // go1.23 netpoll_epoll.go: the eventfd for ne
 extern uintptr_t netpollBreakRd, netpollBreakWr;  // netpoll_epoll.go:27
 #endif
 extern std::atomic<uint32_t> netpollWakeSig;  // netpoll_epoll.go:29
+extern bool netpollPwait;  // Not in Go: NETPOLL_EPOLL=pwait, netpoll calls epollpwait (281)
 void netpollinit();
 bool netpollIsPollDescriptor(uintptr_t fd);
 int32_t netpollopen(uintptr_t fd, pollDesc* pd);

@@ -127,7 +127,8 @@ void client(void* arg) {
 
 bool timeout_ok = false;
 
-// Is some other thread of ours asleep inside epoll_wait right now?  The
+// Is some other thread of ours asleep inside epoll_wait (epoll_pwait, with
+// NETPOLL_EPOLL=pwait) right now?  The
 // kernel says, in /proc/self/task/TID/syscall (the number it is in) and
 // .../stat (S: sleeping).  Only then is a deadline we set certain to be
 // earlier than that M's sleep, so that it has to be broken out.
@@ -154,7 +155,8 @@ bool poller_asleep() {
       std::fclose(f);
     }
     const char* rp = std::strrchr(stat, ')');
-    if (nr == SYS_epoll_wait && rp && rp[1] == ' ' && rp[2] == 'S') found = true;
+    long wait = runtime::netpollPwait ? SYS_epoll_pwait : SYS_epoll_wait;  // NETPOLL_EPOLL
+    if (nr == wait && rp && rp[1] == ' ' && rp[2] == 'S') found = true;
   }
   closedir(d);
   return found && runtime::sched.lastpoll.load() == 0;

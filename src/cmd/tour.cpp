@@ -242,6 +242,9 @@ int main() {
   if (tracer::traced() || !traced_tour(s)) untraced_tour(s);
   std::printf(
       "\nTo see the registers yourself:  gdb build/tour  then  break epollwait,  run,\n"
-      "and stepi: the .asm lines step one by one, and at the syscall  p $rax  is 232.\n");
+      "and stepi: the .asm lines step one by one, and at the syscall  p $rax  is 232.\n"
+      "Go 1.19's own call is epollpwait's: break epollpwait instead, and at its syscall\n"
+      "p $rax  is 281 and  p $r8  is 0.  NETPOLL_EPOLL=pwait makes the demo's netpoll\n"
+      "call it too.\n");
   return 0;
 }

@@ -5,6 +5,8 @@
 // into goroutines to run.  A non-blocking pipe (the break pipe) lets
 // another thread interrupt a blocked netpoll.  Functions are in Go's order.
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "runtime/netpoll.h"
 
@@ -24,9 +26,20 @@ uintptr_t netpollBreakRd, netpollBreakWr;  // netpoll_epoll.go:27  for netpollBr
 #endif
 std::atomic<uint32_t> netpollWakeSig;  // netpoll_epoll.go:29  avoids duplicate breaks
 void (*netpollTestHookAfterWait)();    // ours, for StaleEvent.* (netpoll.h)
+// Not in Go: which stub netpoll calls, chosen by NETPOLL_EPOLL in
+// netpollinit.  false: epollwait, epoll_wait (232), this project's
+// default; true (pwait): epollpwait, epoll_pwait (281) with a NULL mask,
+// the very call Go 1.19's runtime·epollwait makes (SYS_epoll_pwait).
+bool netpollPwait;
 
 // netpoll_epoll.go:32  Make the epoll set and the break pipe; once.
 void netpollinit() {
+  if (const char* v = std::getenv("NETPOLL_EPOLL")) {  // Not in Go: netpollPwait, above
+    if (std::strcmp(v, "pwait") == 0)
+      netpollPwait = true;
+    else if (*v != 0 && std::strcmp(v, "wait") != 0)
+      print("netpoll: NETPOLL_EPOLL=%s is not wait or pwait; epoll_wait (232) it is\n", v);
+  }
   epfd = epollcreate1(EPOLL_CLOEXEC_);  // netpoll_epoll.go:33
   if (epfd < 0) {                       // netpoll_epoll.go:34
     // netpoll_epoll.go:35  Kernels before 2.6.27 have no epoll_create1.
@@ -236,7 +249,8 @@ gList netpoll(int64_t delay) {
              static_cast<long long>(delay), waitms);
   }
 retry:                                                   // netpoll_epoll.go:125
-  int32_t n = epollwait(epfd, &events[0], 128, waitms);  // netpoll_epoll.go:126
+  int32_t n = netpollPwait ? epollpwait(epfd, &events[0], 128, waitms)  // netpoll_epoll.go:126
+                           : epollwait(epfd, &events[0], 128, waitms);
   if (netpolltrace && (n != 0 || waitms != 0))
     tracef("netpoll_epoll.go", 126, "netpoll", -1, "epollwait (%s) returned %d",
            waitms == 0 ? "not blocking" : "blocking", n);
