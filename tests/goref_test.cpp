@@ -601,6 +601,26 @@ TEST(GoRef, SxsWrapsToTheWidthAndLosesNoText) {
       << out;
 }
 
+// Every call into NETPOLLTRACE is dimmed as watching, not rebuilding: the
+// statement under `if (netpolltrace && old != 0)` once showed as ours only.
+TEST(GoRef, SxsMarksEveryTraceCallAsWatchingTheProgram) {
+  if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  std::regex unmarked(R"(^ +[=~+.] +[0-9]+ +.*\btrace(?:Sem|f|Go\w+|Netpoll|Idle)\()");
+  int calls = 0;
+  for (const char* fn : {"netpollblock", "netpollunblock", "netpollblockcommit", "netpoll",
+                         "poll_runtime_pollReset", "netpolldeadlineimpl", "runOneTimer"}) {
+    int st = 0;
+    std::string out = goref_out(std::string("sxs --width 250 ") + fn, &st);
+    ASSERT_EQ(st, 0) << fn << ":\n" << out;
+    std::istringstream in(out);
+    for (std::string l; std::getline(in, l);) {
+      if (std::regex_search(l, std::regex(R"(\btrace(?:Sem|f)\()"))) calls++;
+      EXPECT_FALSE(std::regex_search(l, unmarked)) << fn << ": not dimmed:\n" << l;
+    }
+  }
+  EXPECT_GT(calls, 10) << "the pages show no trace calls at all";
+}
+
 TEST(GoRef, SxsWithAnUnknownNameSuggestsAndFails) {
   if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
   int st = 0;

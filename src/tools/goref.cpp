@@ -904,9 +904,9 @@ const std::map<std::string, std::string>& notes_for() {
 // statement that starts as one stays one until its parentheses close.
 std::vector<bool> instrumentation(const File& f) {
   static const std::regex hook(
-      R"(\b(netpolltrace|tracef|__tsan_\w+|__sanitizer_\w+|__asan_\w+|__lsan_\w+|VALGRIND_\w+|sanitizer_(before|after)_switch)\b)");
+      R"(\b(netpolltrace|tracef|traceSem|trace(?:Go|Netpoll|Idle|Flush)\w*|__tsan_\w+|__sanitizer_\w+|__asan_\w+|__lsan_\w+|VALGRIND_\w+|sanitizer_(before|after)_switch)\b)");
   static const std::regex guard(R"(^\s*#\s*if.*(__SANITIZE_|NETPOLL_VALGRIND))");
-  static const std::regex bare_if(R"(^\s*if\s*\(\s*netpolltrace\s*\)\s*$)");
+  static const std::regex bare_if(R"(^\s*if\s*\(\s*netpolltrace\b.*\)\s*$)");
   std::vector<bool> out(f.lines.size() + 1, false);
   int pp_depth = 0;            // inside an #if block of hooks
   int parens = 0, braces = 0;  // a hook statement still open
@@ -938,7 +938,7 @@ std::vector<bool> instrumentation(const File& f) {
       braces += ch == '{' ? 1 : ch == '}' ? -1 : 0;
     }
     // Open until its parentheses and braces close, and past a bare
-    // `if (netpolltrace)`, whose statement is on the next line.
+    // `if (netpolltrace ...)`, whose statement is on the next line.
     open = parens > 0 || braces > 0 || std::regex_search(c, bare_if);
     if (!open) parens = braces = 0;
   }
