@@ -26,20 +26,21 @@ uintptr_t netpollBreakRd, netpollBreakWr;  // netpoll_epoll.go:27  for netpollBr
 #endif
 std::atomic<uint32_t> netpollWakeSig;  // netpoll_epoll.go:29  avoids duplicate breaks
 void (*netpollTestHookAfterWait)();    // ours, for StaleEvent.* (netpoll.h)
-// Not in Go: which stub netpoll calls, chosen by NETPOLL_EPOLL in
-// netpollinit.  false: epollwait, epoll_wait (232), this project's
-// default; true (pwait): epollpwait, epoll_pwait (281) with a NULL mask,
-// the very call Go 1.19's runtime·epollwait makes (SYS_epoll_pwait).
-bool netpollPwait;
+// Not in Go: which stub netpoll calls, chosen by NETPOLL_EPOLL as the
+// program starts (netpollinit stays Go's).  false: epollwait, epoll_wait
+// (232), this project's default; true (pwait): epollpwait, epoll_pwait
+// (281) with a NULL mask, the very call Go 1.19's runtime·epollwait makes
+// (SYS_epoll_pwait).  Any other value is said once, and 232 kept.
+bool netpollPwait = [] {
+  const char* v = std::getenv("NETPOLL_EPOLL");
+  if (v == nullptr || *v == 0 || std::strcmp(v, "wait") == 0) return false;
+  if (std::strcmp(v, "pwait") == 0) return true;
+  print("netpoll: NETPOLL_EPOLL=%s is not wait or pwait; epoll_wait (232) it is\n", v);
+  return false;
+}();
 
 // netpoll_epoll.go:32  Make the epoll set and the break pipe; once.
 void netpollinit() {
-  if (const char* v = std::getenv("NETPOLL_EPOLL")) {  // Not in Go: netpollPwait, above
-    if (std::strcmp(v, "pwait") == 0)
-      netpollPwait = true;
-    else if (*v != 0 && std::strcmp(v, "wait") != 0)
-      print("netpoll: NETPOLL_EPOLL=%s is not wait or pwait; epoll_wait (232) it is\n", v);
-  }
   epfd = epollcreate1(EPOLL_CLOEXEC_);  // netpoll_epoll.go:33
   if (epfd < 0) {                       // netpoll_epoll.go:34
     // netpoll_epoll.go:35  Kernels before 2.6.27 have no epoll_create1.
