@@ -259,7 +259,7 @@ TEST(Gdb, GoroutineFrameRunsACommandInThatFrameOfAParkedGoroutineAndComesBack) {
   if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
   if (ptrace_forbidden(target_session())) GTEST_SKIP() << "this machine forbids ptrace";
   EXPECT_TRUE(std::regex_search(section("frame2"),
-                                std::regex("\\$[0-9]+ = \\{fd = [0-9]+, rg = G2, wg = nil")))
+                                std::regex("\\$[0-9]+ = \\{fd = [0-9]+, (?:fdseq = [0-9]+, )?rg = G2, wg = nil")))
       << section("frame2");
   EXPECT_NE(section("back").find("#0  gdb_stop_here ()"), std::string::npos) << section("back");
 }
