@@ -4,6 +4,7 @@
 // code has a twin.
 #include "tools/goref.h"
 
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -539,6 +540,50 @@ TEST(GoRef, HtmlSiteLinksEveryTwinBothWays) {
                                                  "1\\.22</span>.*?#if NETPOLL_GO")))
       << html.substr(0, 2000);
   EXPECT_NE(html.find("id=hide-later"), std::string::npos);
+  system(("rm -rf " + std::string(dir)).c_str());
+}
+
+// "called by" is "calls" turned round: A's page lists B among its calls
+// exactly when B's lists A among its callers, and netpollblock's callers
+// are the two Go functions that call it.
+TEST(GoRef, HtmlCalledByIsCallsTurnedRound) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  std::string bin = testutil::build_dir() + "/goref";
+  if (access(bin.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << bin;
+  char dir[] = "/tmp/netpoll-html-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::string cmd = "cd " PROJECT_ROOT " && " + bin + " html " + dir + " >/dev/null";
+  ASSERT_EQ(system(cmd.c_str()), 0);
+  std::set<std::pair<std::string, std::string>> calls, called;  // (caller, callee) page ids
+  auto links = [](const std::string& html, const std::string& label) {
+    std::vector<std::string> ids;
+    size_t a = html.find("<p class=meta>" + label + ":");
+    if (a == std::string::npos) return ids;
+    std::string line = html.substr(a, html.find("</p>", a) - a);
+    std::regex href("href='([^']+)\\.html'");
+    for (std::sregex_iterator it(line.begin(), line.end(), href), end; it != end; ++it)
+      ids.push_back((*it)[1]);
+    return ids;
+  };
+  DIR* d = opendir(dir);
+  ASSERT_NE(d, nullptr);
+  int pages = 0;
+  while (dirent* e = readdir(d)) {
+    std::string n = e->d_name;
+    if (n.size() < 6 || n.substr(n.size() - 5) != ".html" || n == "index.html") continue;
+    std::ifstream in(std::string(dir) + "/" + n);
+    std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string id = n.substr(0, n.size() - 5);
+    pages++;
+    for (const std::string& c : links(html, "calls")) calls.insert({id, c});
+    for (const std::string& c : links(html, "called by")) called.insert({c, id});
+  }
+  closedir(d);
+  EXPECT_GT(pages, 100);
+  EXPECT_GT(calls.size(), 100u);
+  EXPECT_EQ(calls, called);
+  EXPECT_TRUE(called.count({"poll_runtime_pollWait", "netpollblock"}));
   system(("rm -rf " + std::string(dir)).c_str());
 }
 

@@ -491,6 +491,11 @@ int html(const std::string& dir, const std::string& root) {
   }
   index << "</ul>";
 
+  // Called by: the same model as "calls", turned round, so that a reader
+  // can walk up the path as well as down.
+  std::map<std::string, std::vector<const goref::Page*>> callers;
+  for (const goref::View& v : views)
+    for (const goref::Page* c : callees(v, ps)) callers[c->id].push_back(&v.page);
   for (size_t i = 0; i < views.size(); i++) {
     const goref::View& v = views[i];
     const goref::Page& p = v.page;
@@ -521,6 +526,12 @@ int html(const std::string& dir, const std::string& root) {
     if (!calls.empty()) {
       out << "<p class=meta>calls:";
       for (const goref::Page* c : calls)
+        out << " <a href='" << esc(c->id) << ".html'>" << esc(c->go.name) << "</a>";
+      out << "</p>";
+    }
+    if (auto by = callers.find(p.id); by != callers.end()) {
+      out << "<p class=meta>called by:";
+      for (const goref::Page* c : by->second)
         out << " <a href='" << esc(c->id) << ".html'>" << esc(c->go.name) << "</a>";
       out << "</p>";
     }
