@@ -133,7 +133,8 @@ TEST(Gdb, WithNetpollEpollPwaitNetpollStepsGosOwnSyscall) {
   if (gdb_missing()) GTEST_SKIP() << "gdb is not installed";
   std::string out = testutil::output_of(
       "ASAN_OPTIONS=detect_leaks=0 NETPOLL_EPOLL=pwait NETPOLL_PROCS=1 gdb -batch -nx "
-      "-ex 'break epollpwait' -ex run -ex 'stepi 5' -ex 'x/i $pc' -ex 'p $rax' -ex 'p $r8' "
+      "-ex 'break epollpwait' -ex run -ex 'set scheduler-locking step' -ex 'stepi 5' "
+      "-ex 'x/i $pc' -ex 'p $rax' -ex 'p $r8' "
       "-ex 'bt 2' -ex kill " +
       testutil::build_dir() + "/demo </dev/null 2>&1");
   if (ptrace_forbidden(out)) GTEST_SKIP() << "this machine forbids ptrace";
