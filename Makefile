@@ -182,10 +182,11 @@ tour: deps $(B)/tour
 # Go's function beside ours (FN=netpollready), and the same as a static site.
 # Both read Go's text from GOROOT when they run.
 # FN reaches goref through the environment, never through the shell's
-# parser: FN='x; rm -rf ~' is one odd name, not a command.
+# parser: FN='x; rm -rf ~' is one odd name, not a command.  Every row is one
+# row, cut to the terminal ('…'); WRAP=1 wraps long lines whole instead.
 sxs: deps $(B)/goref
-	@test -n "$$FN" || { echo "usage: make sxs FN=netpollready"; exit 2; }
-	@$(B)/goref sxs "$$FN"
+	@test -n "$$FN" || { echo "usage: make sxs FN=netpollready [WRAP=1]"; exit 2; }
+	@$(B)/goref sxs $${WRAP:+--wrap} "$$FN"
 
 # An unknown FN: make stops with goref's one line (and the nearest names)
 # rather than with a recipe's error after it.  Looked up while this file is

@@ -361,7 +361,8 @@ TEST(GoRef, PagesHaveUniqueIdsInTheOrderOfTheNotesMap) {
     EXPECT_TRUE(ids.insert(ps[i].id).second) << "two pages are " << ps[i].id;
     if (i > 0) {
       EXPECT_TRUE(ps[i - 1].gofile < ps[i].gofile ||
-                  (ps[i - 1].gofile == ps[i].gofile && ps[i - 1].go.first < ps[i].go.first))
+                  (ps[i - 1].gofile == ps[i].gofile && ps[i - 1].go.first < ps[i].go.first) ||
+                  (ps[i - 1].go.first == ps[i].go.first && !ps[i].variant.empty()))
           << ps[i - 1].id << " before " << ps[i].id;
     }
   }
@@ -378,9 +379,9 @@ TEST(GoRef, AnAsmFunctionResolvesToItsTextInTheDotSFile) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0]->gofile, "asm_amd64.s");
   EXPECT_EQ(found[0]->go.first, 424);
-  auto epw = goref::find(ps, "epollwait");
-  ASSERT_EQ(epw.size(), 1u);
-  EXPECT_EQ(epw[0]->gofile, "sys_linux_amd64.s");
+  auto epw = goref::find(ps, "epollwait");  // a page per stub: 232 and 281
+  ASSERT_EQ(epw.size(), 2u);
+  for (const goref::Page* p : epw) EXPECT_EQ(p->gofile, "sys_linux_amd64.s");
 }
 
 TEST(GoRef, AnUnknownNameGetsTheNearestOnes) {
@@ -512,6 +513,61 @@ TEST(GoRef, SxsShowsALaterReleasesVersionBesideThe119Twin) {
   EXPECT_GE(later, 10);
 }
 
+// A later release's rows come after the 1.19.8 line they change: no page
+// opens with them (netpoll's and netpollready's once opened with 4 and 13
+// rows of Go 1.22 before Go's signature).
+TEST(GoRef, NoPageShowsALaterReleaseBeforeGosFirstLine) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto files = our_files();
+  auto refs = goref::scan(files);
+  int with_later = 0;
+  for (const goref::Page& p : goref::pages(files, refs, root)) {
+    goref::View v;
+    std::string why;
+    ASSERT_TRUE(goref::view(p, files, refs, root, &v, &why)) << why;
+    bool later = false;
+    for (const goref::Row& r : v.rows) {
+      if (r.go_line == p.go.first) break;
+      EXPECT_FALSE(r.later) << p.id << ": a Go 1." << r.later % 100 << " row before Go's line "
+                            << p.go.first;
+    }
+    for (const goref::Row& r : v.rows) later = later || r.later;
+    with_later += later;
+  }
+  EXPECT_GE(with_later, 5) << "the pages hold few later releases' rows: nothing was checked";
+}
+
+// One stub per page: epollwait (232) and epollpwait (281) each rebuild the
+// whole of Go's TEXT runtime·epollwait, and each has a page of its own with
+// only its own instructions beside Go's; the sxs of either name shows it.
+TEST(GoRef, EachStubHasAPageOfItsOwnBesideGosLines) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto files = our_files();
+  auto refs = goref::scan(files);
+  auto ps = goref::pages(files, refs, root);
+  auto found = goref::find(ps, "epollwait");
+  ASSERT_EQ(found.size(), 2u);
+  std::set<std::string> stubs, ids;
+  for (const goref::Page* p : found) {
+    ASSERT_EQ(p->ours.size(), 1u) << p->id;
+    stubs.insert(p->ours[0].second.name);
+    ids.insert(p->id);
+    goref::View v;
+    std::string why;
+    ASSERT_TRUE(goref::view(*p, files, refs, root, &v, &why)) << why;
+    int beside = 0;
+    for (const goref::Row& r : v.rows) beside += r.go_line && r.our_line;
+    EXPECT_EQ(beside, p->go.last - p->go.first) << p->id << ": every Go line but the comment";
+  }
+  EXPECT_EQ(stubs, (std::set<std::string>{"epollwait", "epollpwait"}));
+  EXPECT_EQ(ids, (std::set<std::string>{"epollwait", "epollwait.epollpwait"}));
+  auto pw = goref::find(ps, "epollpwait");
+  ASSERT_EQ(pw.size(), 1u);
+  EXPECT_EQ(pw[0]->id, "epollwait.epollpwait");
+}
+
 TEST(GoRef, HtmlSiteLinksEveryTwinBothWays) {
   std::string root = goref::goroot119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
@@ -621,16 +677,62 @@ std::string goref_out(const std::string& args, int* status) {
 
 }  // namespace
 
-// `make sxs` at the width asked for: no line longer, and a long line of
-// ours wrapped onto the rows below it, whole, where it used to be cut.
-TEST(GoRef, SxsWrapsToTheWidthAndLosesNoText) {
-  if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+static size_t columns(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// `make sxs` at any width: one printed line per row, none wider than the
+// terminal, the citations in a gutter of their own (the page's Go file
+// left out: "107-109"), and what does not fit cut and counted.
+TEST(GoRef, SxsKeepsEveryRowOneRowAtEveryWidth) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  auto files = our_files();
+  auto refs = goref::scan(files);
+  auto ps = goref::pages(files, refs, root);
+  auto found = goref::find(ps, "netpoll");
+  ASSERT_EQ(found.size(), 1u);
+  goref::View v;
+  std::string why;
+  ASSERT_TRUE(goref::view(*found[0], files, refs, root, &v, &why)) << why;
   for (int width : {80, 120, 200}) {
     int st = 0;
     std::string out = goref_out("sxs --width " + std::to_string(width) + " netpoll", &st);
     ASSERT_EQ(st, 0) << out;
     std::istringstream in(out);
-    for (std::string l; std::getline(in, l);) EXPECT_LE(l.size(), static_cast<size_t>(width)) << l;
+    size_t rows = 0;
+    bool body = false;
+    for (std::string l; std::getline(in, l);) {
+      EXPECT_LE(columns(l), static_cast<size_t>(width)) << l;
+      if (l.empty()) {
+        body = !body && rows == 0;
+        continue;
+      }
+      if (body) {
+        rows++;
+        EXPECT_FALSE(std::regex_search(l, std::regex(R"([;{})]\s+//\s*netpoll_epoll\.go:[0-9])")))
+            << "a citation left in the code, not in the gutter:\n" << l;
+      }
+    }
+    EXPECT_EQ(rows, v.rows.size()) << "at " << width << " columns:\n" << out;
+    EXPECT_TRUE(std::regex_search(out, std::regex(R"(243 +if \(epfd == -1\) return g.* 107-109\n)")))
+        << out;
+    if (width == 80) { EXPECT_NE(out.find("cut at 80 columns"), std::string::npos) << out; }
+  }
+}
+
+// `make sxs WRAP=1`: no line longer than the width, and a long line of ours
+// wrapped onto the rows below it, whole.
+TEST(GoRef, SxsWrapsToTheWidthAndLosesNoText) {
+  if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  for (int width : {80, 120, 200}) {
+    int st = 0;
+    std::string out = goref_out("sxs --wrap --width " + std::to_string(width) + " netpoll", &st);
+    ASSERT_EQ(st, 0) << out;
+    std::istringstream in(out);
+    for (std::string l; std::getline(in, l);) EXPECT_LE(columns(l), static_cast<size_t>(width)) << l;
     // Wrapped pieces sit on the rows below, in the same column: with the
     // padding between them squeezed out, the text reads on.
     std::string joined = std::regex_replace(out, std::regex("\\s+"), " ");

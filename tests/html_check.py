@@ -4,9 +4,10 @@
 #
 #   html_check.py SITE SHOTS
 #
-# Fails on a page that scrolls sideways, a code cell whose text is cut by
-# its pane, a link or anchor that leads nowhere, or a page without
-# highlighting.  Saves screenshots of the netpoll, netpollblock and
+# Fails on a page that scrolls sideways, a row of code taller than one
+# line, a code cell cut without its '…' (or cut even with "wrap long lines"
+# on), a heading or gutter cut by its pane, a link or anchor that leads
+# nowhere, or a page without highlighting.  Saves screenshots of the netpoll, netpollblock and
 # epollwait pages in SHOTS for a person to look at.
 #
 # The browser part is one Chromium run: a harness page loads each page in
@@ -36,12 +37,46 @@ function check(name) {
   const d = f.contentDocument, e = d.documentElement, out = [];
   if (e.scrollWidth > e.clientWidth + 1)
     out.push('the page scrolls sideways: ' + e.scrollWidth + ' px wide in ' + e.clientWidth);
-  for (const td of d.querySelectorAll('td.go, td.our, th')) {
+  for (const td of d.querySelectorAll('th, td.n, td.cite')) {
     if (td.scrollWidth > td.clientWidth + 1) {
       out.push('cut by its pane (' + td.scrollWidth + ' px in ' + td.clientWidth + '): ' +
                td.textContent.slice(0, 80));
       break;
     }
+  }
+  // Every row is one row: no row of code is taller than one line, and a
+  // code cell that does not fit is marked cut ('…', text-overflow).
+  const rows = d.querySelectorAll('table.sxs tr:not(:first-child)');
+  for (const tr of rows) {
+    const td = tr.querySelector('td.our') || tr.querySelector('td.go');
+    const line = parseFloat(f.contentWindow.getComputedStyle(td).lineHeight);
+    if (tr.getBoundingClientRect().height > line * 1.5) {
+      out.push('a row wraps (' + Math.round(tr.getBoundingClientRect().height) + ' px for a ' +
+               line + ' px line): ' + tr.textContent.slice(0, 80));
+      break;
+    }
+  }
+  for (const td of d.querySelectorAll('td.go, td.our')) {
+    if (td.scrollWidth > td.clientWidth + 1 &&
+        f.contentWindow.getComputedStyle(td).textOverflow != 'ellipsis') {
+      out.push('cut with no mark: ' + td.textContent.slice(0, 80));
+      break;
+    }
+  }
+  // Nothing is lost: with "wrap long lines" on, every cell shows all of it.
+  const wrap = d.getElementById('wrap');
+  if (wrap) {
+    wrap.checked = true;
+    for (const td of d.querySelectorAll('td.go, td.our')) {
+      if (td.scrollWidth > td.clientWidth + 1) {
+        out.push('cut even wrapped (' + td.scrollWidth + ' px in ' + td.clientWidth + '): ' +
+                 td.textContent.slice(0, 80));
+        break;
+      }
+    }
+    wrap.checked = false;
+  } else if (rows.length) {
+    out.push('no "wrap long lines" switch');
   }
   for (const a of d.querySelectorAll('a[href^="#"]')) {
     const id = decodeURIComponent(a.getAttribute('href').slice(1));

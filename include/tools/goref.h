@@ -133,6 +133,10 @@ struct Page {
   std::vector<std::pair<std::string, Func>> ours;  // (our file, our function), in order
   std::string id;    // unique: Go's name, or "file.name" where two files share it
   std::string note;  // the note that explains the Go file ("proc.md"), or ""
+  // Where two functions of one file of ours each rebuild all of Go's, a
+  // page each: the one not named as Go's is this page's variant
+  // ("epollpwait", id "epollwait.epollpwait"); "" on every other page.
+  std::string variant;
 };
 
 // Every page, grouped by Go file and in Go's order within it (the order of
@@ -157,6 +161,15 @@ struct Row {
   bool twin = false;     // our line cites a line of this Go function
   int later = 0;         // our line is a later release's (121: Go 1.21), not 1.19's
 };
+
+// A line of ours split for the side-by-side views: the line without the
+// citation its trailing comment opens with (the comment's other words
+// kept), and that citation ("netpoll.go:429-431"), "" if it has none.
+struct Cited {
+  std::string line;
+  std::string cite;
+};
+Cited split_cite(const std::string& line, bool asm_);
 
 // A page made ready to show: Go's text and ours, and the rows that align them.
 struct View {

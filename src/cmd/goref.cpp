@@ -2,7 +2,7 @@
 //
 //   goref check            every Go reference, checked against GOROOT
 //   goref coverage [F.go]  which Go statements have a twin, per function
-//   goref sxs [--width N] FN  Go's FN beside ours, in the terminal, wrapped
+//   goref sxs [--width N] [--wrap] FN  Go's FN beside ours, in the terminal
 //   goref html DIR         the same for every rebuilt function, as a static site
 //   goref map              the Markdown map of notes/README.md
 //
@@ -58,6 +58,31 @@ std::vector<std::string> wrap(const std::string& s, size_t w) {
   }
   out.push_back(e);
   return out;
+}
+
+// Columns on the screen: UTF-8 continuation bytes take none (Go's asm
+// names are runtime·epollwait).
+size_t width_of(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// s (tabs expanded) in at most w columns, as `diff -y` and `less -S` show a
+// long line: what does not fit is cut, and '…' says so.  Every row of a
+// page stays one row, whatever the width; `--wrap` shows the whole text.
+std::string cut(const std::string& s, size_t w, int* cuts) {
+  std::string e = expand_tabs(s);
+  if (width_of(e) <= w) return e;
+  (*cuts)++;
+  std::string out;
+  size_t n = 0;
+  for (size_t i = 0; i < e.size(); i++) {
+    unsigned char c = static_cast<unsigned char>(e[i]);
+    if ((c & 0xC0) != 0x80 && ++n == w) break;
+    out += e[i];
+  }
+  return out + "\u2026";
 }
 
 // The terminal's width: --width, else $COLUMNS, else the terminal that
@@ -121,13 +146,33 @@ int sxs_check(const std::string& name, const std::string& root) {
   return 2;
 }
 
+bool is_asm(const std::string& path) { return path.size() > 4 && path.substr(path.size() - 4) == ".asm"; }
+
+// A line of ours as the views show it: the citation its trailing comment
+// opens with moved to the gutter, where the page's own Go file goes without
+// its name ("699", "429-431"); a citation of another file keeps it.
+goref::Cited shown(const goref::View& v, const goref::Row& r) {
+  for (auto& [f, fn] : v.ours)
+    if (f->path == r.our_file) {
+      goref::Cited c = goref::split_cite(f->lines[r.our_line - 1], is_asm(f->path));
+      std::string base = v.page.gofile.substr(v.page.gofile.rfind('/') + 1);
+      for (const std::string& own : {v.page.gofile + ":", base + ":"})
+        if (c.cite.rfind(own, 0) == 0) {
+          c.cite = c.cite.substr(own.size());
+          break;
+        }
+      return c;
+    }
+  return {};
+}
+
 std::string ourfiles(const goref::View& v) {
   std::string out;
   for (auto& [f, fn] : v.ours) out += " " + f->path + ":" + fn.name;
   return out;
 }
 
-int sxs(const std::string& name, const std::string& root, int width) {
+int sxs(const std::string& name, const std::string& root, int width, bool wrap_all) {
   auto ours = goref::load_sources(".");
   auto refs = goref::scan(ours);
   auto ps = goref::pages(ours, refs, root);
@@ -135,8 +180,6 @@ int sxs(const std::string& name, const std::string& root, int width) {
   if (found.empty()) return unknown(ps, name, "goref sxs");
   int cols = terminal_width(width);
   if (cols < 60) cols = 60;
-  // number(5) sp text mark(3) number(5) sp text
-  size_t half = static_cast<size_t>(cols - 5 - 1 - 3 - 5 - 1) / 2;
   bool tty = isatty(1);
   for (const goref::Page* p : found) {
     goref::View v;
@@ -145,6 +188,12 @@ int sxs(const std::string& name, const std::string& root, int width) {
       std::fprintf(stderr, "goref sxs: %s\n", why.c_str());
       return 1;
     }
+    // number(5) sp text mark(3) number(5) sp text [sp gutter]: the gutter
+    // as wide as the page's widest citation, and never wrapped.
+    size_t gw = 0;
+    for (const goref::Row& r : v.rows)
+      if (r.our_line) gw = std::max(gw, shown(v, r).cite.size());
+    size_t half = static_cast<size_t>(cols - 5 - 1 - 3 - 5 - 1 - static_cast<int>(gw ? gw + 1 : 0)) / 2;
     char head[512];
     std::snprintf(head, sizeof head, "%s (Go %s, %s:%d-%d)  |  ours:", v.go_func.c_str(),
                   goref::goversion(root).c_str(), p->gofile.c_str(), p->go.first, p->go.last);
@@ -153,27 +202,40 @@ int sxs(const std::string& name, const std::string& root, int width) {
     for (const std::string& l : wrap(kMarks, static_cast<size_t>(cols - 2)))
       std::printf("  %s\n", l.c_str());
     std::printf("\n");
+    int cuts = 0;
     for (const goref::Row& r : v.rows) {
       std::vector<std::string> left{""}, right{""};
-      if (r.go_line) left = wrap(v.go.lines[r.go_line - 1], half);
+      goref::Cited c = r.our_line ? shown(v, r) : goref::Cited{};
+      if (r.go_line)
+        left = wrap_all ? wrap(v.go.lines[r.go_line - 1], half)
+                        : std::vector<std::string>{cut(v.go.lines[r.go_line - 1], half, &cuts)};
       if (r.our_line)
-        for (auto& [f, fn] : v.ours)
-          if (f->path == r.our_file) right = wrap(f->lines[r.our_line - 1], half);
+        right = wrap_all ? wrap(c.line, half) : std::vector<std::string>{cut(c.line, half, &cuts)};
       size_t n = std::max(left.size(), right.size());
       for (size_t i = 0; i < n; i++) {
         std::string gl = i == 0 && r.go_line ? std::to_string(r.go_line) : "";
         std::string ol = i == 0 && r.our_line ? std::to_string(r.our_line) : "";
         std::string lt = i < left.size() ? left[i] : "", rt = i < right.size() ? right[i] : "";
-        lt += std::string(half - lt.size(), ' ');
+        lt += std::string(half - width_of(lt), ' ');
+        std::string gut =
+            i == 0 && !c.cite.empty() ? std::string(half - width_of(rt) + 1, ' ') + c.cite : "";
         char m = i == 0 ? mark_of(v, r) : ' ';
         if (r.instr && tty)  // dim, on a terminal
-          std::printf("%5s %s \033[2m%c %5s %s\033[0m\n", gl.c_str(), lt.c_str(), m, ol.c_str(),
-                      rt.c_str());
+          std::printf("%5s %s \033[2m%c %5s %s%s\033[0m\n", gl.c_str(), lt.c_str(), m, ol.c_str(),
+                      rt.c_str(), gut.c_str());
         else
-          std::printf("%5s %s %c %5s %s\n", gl.c_str(), lt.c_str(), m, ol.c_str(), rt.c_str());
+          std::printf("%5s %s %c %5s %s%s\n", gl.c_str(), lt.c_str(), m, ol.c_str(), rt.c_str(),
+                      gut.c_str());
       }
     }
     std::printf("\n");
+    if (cuts) {
+      std::string note = std::to_string(cuts) + " lines cut at " + std::to_string(cols) +
+                         " columns (\u2026): make sxs WRAP=1 (goref sxs --wrap), or a wider "
+                         "terminal, shows them whole";
+      for (const std::string& l : wrap(note, static_cast<size_t>(cols))) std::printf("%s\n", l.c_str());
+      std::printf("\n");
+    }
   }
   return 0;
 }
@@ -365,8 +427,10 @@ const char* kCss =
     ".legend span{white-space:nowrap}.key{display:inline-block;width:1.6em;text-align:center;"
     "font-family:monospace;border:1px solid #ccc;margin-right:.3em}"
     "table.sxs{border-collapse:collapse;width:100%;table-layout:fixed}"
-    "table.sxs td{font:12.5px/1.4 monospace;white-space:pre-wrap;overflow-wrap:anywhere;"
-    "vertical-align:top;padding:0 .4em}"
+    "table.sxs td{font:12.5px/1.4 monospace;white-space:pre;overflow:hidden;"
+    "text-overflow:ellipsis;vertical-align:top;padding:0 .4em}"
+    "table.sxs tr:hover td,#wrap:checked~table.sxs td{white-space:pre-wrap;overflow-wrap:anywhere}"
+    "table.sxs td.cite{color:#777;font-size:11.5px}"
     "table.sxs td.n{text-align:right;color:#888;white-space:nowrap}"
     "table.sxs td.m{text-align:center;color:#666}"
     "tr.twin td.go,tr.twin td.our,.key.twin{background:#eefbe9}"
@@ -393,6 +457,23 @@ std::string legend() {
          "style='opacity:.45'>-</span>dimmed: ours, watching the program (trace, sanitizer, "
          "valgrind)</span><span><span class='key later'>&gt;</span>a later Go's change, "
          "built by <code>make NETPOLL_GO=1.21</code> (1.22, 1.23)</span></div>";
+}
+
+// A highlighted line of ours without the citation that shown() moved to the
+// gutter: Pygments put the trailing comment in one span (c1), after the
+// spaces before it; the comment's other words stay, in that span.
+std::string uncite(const std::string& html, const goref::Cited& c) {
+  if (c.cite.empty()) return html;
+  static const std::regex tail(
+      R"re((?:<span class="w">\s*</span>|\s*)<span class="(c[a-z0-9]*)">(//|;)\s*)re"
+      R"re(((?:[a-z]+/)*[A-Za-z0-9_]+\.(?:go|s):[0-9]+(?:-[0-9]+)?)(?:\s+(.*?))?</span>\s*$)re");
+  std::smatch m;
+  if (!std::regex_search(html, m, tail)) return html;
+  std::string out = html.substr(0, m.position(0));
+  if (m[4].matched && m[4].length())
+    out += "<span class=\"w\">  </span><span class=\"" + m[1].str() + "\">" + m[2].str() + " " +
+           m[4].str() + "</span>";
+  return out;
 }
 
 // On the #if or #elif that opens a later release's block: which release.
@@ -536,16 +617,35 @@ int html(const std::string& dir, const std::string& root) {
       out << "</p>";
     }
     bool later = std::any_of(v.rows.begin(), v.rows.end(), [](auto& r) { return r.later; });
+    // Every row is one row, as in the terminal: the citations in a gutter
+    // of their own, and the two code columns shared as the page's longest
+    // lines ask; what does not fit ends in '…' (text-overflow), and the row
+    // under the pointer, or every row with "wrap long lines", shows it all.
+    size_t gw = 0, gomax = 1, ourmax = 1;
+    for (const goref::Row& r : v.rows) {
+      if (r.go_line) gomax = std::max(gomax, width_of(expand_tabs(v.go.lines[r.go_line - 1])));
+      if (r.our_line) {
+        goref::Cited c = shown(v, r);
+        gw = std::max(gw, c.cite.size());
+        ourmax = std::max(ourmax, width_of(expand_tabs(c.line)));
+      }
+    }
+    gomax = std::min<size_t>(gomax, 100), ourmax = std::min<size_t>(ourmax, 100);
+    int go_share = static_cast<int>(72 * gomax / (gomax + ourmax));
     out << legend()
         << "<input type=checkbox id=hide-instr><label for=hide-instr> hide the hooks that "
            "watch the program</label>"
         << (later ? " <input type=checkbox id=hide-later><label for=hide-later> hide the later "
                     "releases' changes</label>"
                   : "")
-        << "<table class='sxs hl'><colgroup><col style='width:3.2em'><col><col "
-           "style='width:1.4em'><col style='width:3.2em'><col></colgroup><tr><th colspan=2>Go: "
-        << esc(p.gofile) << "</th><th></th><th colspan=2>ours:" << esc(ourfiles(v))
-        << "</th></tr>\n";
+        << " <input type=checkbox id=wrap><label for=wrap> wrap long lines (a row under the "
+           "pointer wraps by itself)</label>"
+        << "<table class='sxs hl'><colgroup><col style='width:3.2em'><col style='width:"
+        << go_share << "%'><col style='width:1.4em'><col style='width:3.2em'><col><col "
+           "style='width:"
+        << (gw ? gw + 1 : 0) * 0.62 + 0.8
+        << "em'></colgroup><tr><th colspan=2>Go: " << esc(p.gofile)
+        << "</th><th></th><th colspan=3>ours:" << esc(ourfiles(v)) << "</th></tr>\n";
     for (const goref::Row& r : v.rows) {
       char m = mark_of(v, r);
       std::string cls = r.twin           ? "twin"
@@ -569,13 +669,25 @@ int html(const std::string& dir, const std::string& root) {
       else
         out << "<td class=n></td><td class=go></td>";
       out << "<td class=m>" << (m == ' ' ? std::string() : std::string(1, m)) << "</td>";
-      if (r.our_line)
+      if (r.our_line) {
+        goref::Cited c = shown(v, r);
         out << "<td class=n id=" << our_id << ">"
             << (r.go_line ? "<a href=#" + go_id + ">" : std::string("")) << r.our_line
             << (r.go_line ? "</a>" : "") << "</td><td class=our>" << release_badge(v, r)
-            << hl[r.our_file][r.our_line - 1] << "</td>";
-      else
-        out << "<td class=n></td><td class=our></td>";
+            << uncite(hl[r.our_file][r.our_line - 1], c) << "</td><td class=cite>";
+        if (!c.cite.empty()) {
+          // The page's own Go lines link to their row.
+          bool own = std::isdigit(static_cast<unsigned char>(c.cite[0]));
+          int at = own ? std::atoi(c.cite.c_str()) : 0;
+          if (at >= p.go.first && at <= p.go.last)
+            out << "<a href=#go-" << at << ">" << esc(c.cite) << "</a>";
+          else
+            out << esc(c.cite);
+        }
+        out << "</td>";
+      } else {
+        out << "<td class=n></td><td class=our></td><td class=cite></td>";
+      }
       out << "</tr>\n";
     }
     out << "</table>";
@@ -650,7 +762,7 @@ int main(int argc, char** argv) {
   }
   if (cmd == "sxs" && argc > 2) {
     int width = 0;
-    bool check = false;
+    bool check = false, wrap_all = false;
     std::string name;
     for (int i = 2; i < argc; i++) {
       std::string a = argv[i];
@@ -660,11 +772,13 @@ int main(int argc, char** argv) {
         width = std::atoi(argv[++i]);
       else if (a == "--check")
         check = true;
+      else if (a == "--wrap")
+        wrap_all = true;
       else
         name = a;
     }
     if (check) return sxs_check(name, root);
-    return sxs(name, root, width);
+    return sxs(name, root, width, wrap_all);
   }
   if (cmd == "map") {
     auto ours = goref::load_sources(".");
@@ -674,6 +788,6 @@ int main(int argc, char** argv) {
   if (cmd == "html" && argc > 2) return html(argv[2], root);
   if (cmd == "coverage") return coverage(argc, argv, root);
   std::fprintf(stderr,
-               "usage: goref check | coverage [F.go...] | sxs [--width N] FN | html DIR | map\n");
+               "usage: goref check | coverage [F.go...] | sxs [--width N] [--wrap] FN | html DIR | map\n");
   return 2;
 }

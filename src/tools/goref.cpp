@@ -318,6 +318,37 @@ std::string statement(const File& f, int i, bool asm_) {
 }
 }  // namespace
 
+// A line of ours without the citation its trailing comment opens with: the
+// citation goes to a gutter column of the side-by-side views, so that it
+// never makes a row wrap.  The comment's words after it stay on the line.
+Cited split_cite(const std::string& line, bool asm_) {
+  Cited out{line, ""};
+  bool str = false, chr = false;
+  size_t at = std::string::npos;
+  for (size_t i = 0; i < line.size() && at == std::string::npos; i++) {
+    char c = line[i];
+    if (c == '\\' && (str || chr)) {
+      i++;
+    } else if (c == '"' && !chr) {
+      str = !str;
+    } else if (c == '\'' && !str && !asm_) {
+      chr = !chr;
+    } else if (!str && !chr && (asm_ ? c == ';' : c == '/' && i + 1 < line.size() && line[i + 1] == '/')) {
+      at = i;
+    }
+  }
+  if (at == std::string::npos || trim(line.substr(0, at)).empty()) return out;  // none, or a comment line
+  static const std::regex cite(R"(^(?://|;)\s*((?:[a-z]+/)*[A-Za-z0-9_]+\.(?:go|s):[0-9]+(?:-[0-9]+)?)(?:\s+(.*))?$)");
+  std::smatch m;
+  std::string comment = line.substr(at);
+  if (!std::regex_match(comment, m, cite)) return out;
+  std::string code = line.substr(0, at);
+  while (!code.empty() && (code.back() == ' ' || code.back() == '\t')) code.pop_back();
+  out.cite = m[1];
+  out.line = m[2].matched ? code + "  " + (asm_ ? "; " : "// ") + m[2].str() : code;
+  return out;
+}
+
 std::vector<Ref> scan(const std::vector<File>& ours) {
   // `netpoll.go:448` or `netpoll.go:448-450`; after one of them, a bare
   // `:450` (as in "netpoll.go:605, :609") names a line of the same file.
@@ -1010,10 +1041,41 @@ std::vector<Page> pages(const std::vector<File>& ours, const std::vector<Ref>& r
     uses[p.go.name]++;
     auto n = notes_for().find(p.gofile);
     if (n != notes_for().end()) p.note = n->second;
-    out.push_back(p);
+    // Two functions of one file of ours that each rebuild the whole of
+    // Go's (asm's epollwait, 232, and epollpwait, 281, both twins of
+    // TEXT runtime·epollwait): a page each, every stub beside its own
+    // Go lines, never two interleaved.  Helpers go with each.
+    auto primary = [&](const std::pair<std::string, Func>& o) {
+      for (const Ref& r : refs)
+        if (r.file == o.first && r.func == o.second.name && r.first == p.go.first &&
+            r.gofile == p.gofile)
+          return true;
+      return false;
+    };
+    std::map<std::string, int> per_file;
+    for (const auto& o : p.ours) per_file[o.first] += primary(o);
+    bool split = false;
+    for (auto& [file, k] : per_file) split = split || k > 1;
+    if (!split) {
+      out.push_back(p);
+      continue;
+    }
+    for (const auto& o : p.ours) {
+      if (!primary(o)) continue;
+      Page one = p;
+      one.ours.clear();
+      for (const auto& h : p.ours)
+        if (&h == &o || !primary(h)) one.ours.push_back(h);
+      if (o.second.name != p.go.name.substr(p.go.name.rfind('.') + 1)) one.variant = o.second.name;
+      out.push_back(one);
+    }
   }
   for (Page& p : out) {
     p.id = p.go.name;
+    if (!p.variant.empty()) {
+      p.id += "." + p.variant;
+      continue;
+    }
     // A file-local asm function (gogo<>): a name that is also a file name.
     if (p.id.size() > 2 && p.id.compare(p.id.size() - 2, 2, "<>") == 0)
       p.id = p.id.substr(0, p.id.size() - 2) + ".local";
@@ -1099,10 +1161,11 @@ bool view(const Page& page, const std::vector<File>& ours, const std::vector<Ref
                             r.gofile == page.gofile);
     int last_anchor = 0;
     std::vector<std::pair<std::string, int>> before;  // lines before the first anchor
-    // A later release's version of the head comes first, then ours.
-    std::vector<int> lines;
+    // 1.19.8's head, then a later release's version of it, then the rest:
+    // a later change comes after the 1.19 line it changes, never first.
+    std::vector<int> lines{fn.first};
     for (int l = fn.later_first; l && l <= fn.later_last; l++) lines.push_back(l);
-    for (int l = fn.first; l <= fn.last; l++) lines.push_back(l);
+    for (int l = fn.first + 1; l <= fn.last; l++) lines.push_back(l);
     for (int l : lines) {
       int anchor = 0;
       for (const Ref& r : refs)
@@ -1144,6 +1207,9 @@ bool view(const Page& page, const std::vector<File>& ours, const std::vector<Ref
         if (f->path == file) return f->later_at(l);
       return 0;
     };
+    // Within a Go line's rows, 1.19.8's lines first, a later release's after.
+    std::stable_partition(it->second.begin(), it->second.end(),
+                          [&](const auto& fl) { return !later_of(fl.first, fl.second); });
     size_t beside = 0;
     while (beside + 1 < it->second.size() &&
            later_of(it->second[beside].first, it->second[beside].second))
