@@ -282,13 +282,20 @@ notes-map: deps $(B)/goref
 	@mv notes/README.md.new notes/README.md
 	@echo "notes/README.md: map rewritten"
 
-html: deps $(B)/goref
+# The side-by-side pages (goref), then the notes and the README as pages of
+# the same site, their Mermaid diagrams drawn to SVG by the pinned CLI, and
+# the start-here walk at the top of the index (src/tools/notes_html.py,
+# under Debian's python3, which has python3-markdown and Pygments).
+html: deps $(B)/goref $(MMDC)
 	@$(B)/goref html $(B)/html
+	@$(DEBPY) src/tools/notes_html.py $(B)/html $(MMDC)
 
 # The site in a real browser: headless Chromium (Debian's, installed when
-# missing) loads every page at 1280 px and fails on one that scrolls
-# sideways, cuts a line, links to nothing or is not highlighted; the
-# netpoll, netpollblock and epollwait pages are saved as PNGs.
+# missing) loads every page, the notes' too, at 1280 px and fails on one
+# that scrolls sideways, wraps a row, cuts a line without saying so, links
+# to nothing or is not highlighted; screenshots of the start page, netpoll,
+# epollwait, findRunnable and a note with its diagram at 800, 1280 and
+# 1920 px are saved for a person to look at.
 html-check: html
 	@python3 tests/html_check.py $(B)/html $(B)/html-shots
 
@@ -433,7 +440,7 @@ clean:
 # are root (or have passwordless sudo); otherwise we stop and print the
 # exact command.  Go 1.19 is the reference goref and the tests read and run.
 NEEDS_all := libgtest-dev
-NEEDS_test := libgtest-dev gdb strace valgrind python3-pygments chromium npm golang-go
+NEEDS_test := libgtest-dev gdb strace valgrind python3-pygments python3-markdown chromium npm golang-go
 NEEDS_test-one := $(NEEDS_test)
 NEEDS_mutate := $(NEEDS_test)
 NEEDS_exercises := $(NEEDS_test)
@@ -443,8 +450,8 @@ NEEDS_gdb := gdb
 NEEDS_gdb-transcripts := gdb golang-go
 NEEDS_sxs := golang-go
 NEEDS_notes-map := golang-go
-NEEDS_html := golang-go python3-pygments
-NEEDS_html-check := $(NEEDS_html) chromium
+NEEDS_html := golang-go python3-pygments python3-markdown npm chromium
+NEEDS_html-check := $(NEEDS_html) fonts-wqy-microhei
 NEEDS_timeline := chromium
 NEEDS_bench := golang-go
 NEEDS_bench-run := libbenchmark-dev linux-perf
@@ -467,6 +474,8 @@ deps:
 	$(call want,strace,command -v strace) \
 	$(call want,valgrind,command -v valgrind) \
 	$(call want,python3-pygments,/usr/bin/python3 -c "import pygments") \
+	$(call want,python3-markdown,/usr/bin/python3 -c "import markdown") \
+	$(call want,fonts-wqy-microhei,test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc) \
 	$(call want,chromium,command -v chromium) \
 	$(call want,npm,command -v npm) \
 	$(call want,golang-go,command -v go || test -x /usr/lib/go-1.19/bin/go) \
@@ -482,6 +491,10 @@ deps:
 	echo "installing:$$missing"; \
 	$$sudo apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq$$missing >/dev/null
+
+# Debian's python3, where apt-get puts python3-markdown and Pygments (a
+# python3 earlier on PATH may not have them).
+DEBPY := $(firstword $(wildcard /usr/bin/python3) python3)
 
 # The Go 1.19 toolchain: `go` when it is 1.19, else Debian's versioned path.
 GO = $(shell for g in go /usr/lib/go-1.19/bin/go; do \

@@ -599,6 +599,60 @@ TEST(GoRef, HtmlSiteLinksEveryTwinBothWays) {
   system(("rm -rf " + std::string(dir)).c_str());
 }
 
+// make html's whole site: the side-by-side pages, the notes and the README
+// rendered beside them (their diagrams drawn), the walk at the index's top,
+// the translations; every link of every page resolves, an "explained in"
+// link names a section the rendered note has, and a note's section links
+// back to the pages it explains.
+TEST(GoRef, HtmlSiteOfPagesNotesAndReadmeHasNoLinkToNothing) {
+  std::string root = goref::goroot119();
+  if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
+  std::string bin = testutil::build_dir() + "/goref";
+  std::string mmdc = PROJECT_ROOT "/build/npm/node_modules/.bin/mmdc";
+  if (access(bin.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << bin;
+  if (access(mmdc.c_str(), X_OK) != 0) GTEST_SKIP() << "no " << mmdc << " (make test installs it)";
+  char dir[] = "/tmp/netpoll-site-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  int st = 0;
+  std::string out = testutil::output_of(
+      "cd " PROJECT_ROOT " && " + bin + " html " + dir + " >/dev/null && /usr/bin/python3 "
+      "src/tools/notes_html.py " + dir + " " + mmdc + " && python3 tests/html_check.py --links " +
+      dir + " 2>&1", &st);
+  ASSERT_EQ(st, 0) << out;
+  EXPECT_NE(out.find(", 0 lead nowhere"), std::string::npos) << out;
+  auto read = [&](const std::string& rel) {
+    std::ifstream in(std::string(dir) + "/" + rel);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  EXPECT_NE(read("netpoll.html")
+                .find("explained in <a href='notes/netpoll_epoll.html#netpoll-netpoll_epollgo106-176'>"),
+            std::string::npos);
+  std::string note = read("notes/netpoll_epoll.html");
+  EXPECT_NE(note.find("id=\"netpoll-netpoll_epollgo106-176\""), std::string::npos);
+  EXPECT_TRUE(std::regex_search(note, std::regex("<p class=sxs>side by side: [^\n]*href=\"\\.\\./"
+                                                 "netpoll\\.html\">netpoll</a>")))
+      << "the note's netpoll section links its page";
+  std::string netpoll = read("notes/netpoll.html");
+  EXPECT_NE(netpoll.find("<figure class=diagram><img src=\"diagrams/"), std::string::npos)
+      << "netpoll.md's Mermaid diagrams drawn as SVG";
+  EXPECT_EQ(netpoll.find("```mermaid"), std::string::npos);
+  std::string index = read("index.html");
+  size_t walk = index.find("<section id=start-here"), layers = index.find("id='layer-net'");
+  ASSERT_NE(walk, std::string::npos);
+  ASSERT_NE(layers, std::string::npos);
+  EXPECT_LT(walk, layers) << "the walk is the index's top";
+  size_t at = 0;
+  for (const char* l : {"net", "poll", "netpoll", "sched", "timers", "stubs", "signals"}) {
+    size_t here = index.find(std::string("id='layer-") + l + "'");
+    EXPECT_NE(here, std::string::npos) << l;
+    EXPECT_GE(here, at) << "layer " << l << " out of order";
+    at = here;
+  }
+  for (const char* zh : {"index.zh.html", "notes/zh/netpoll.html", "notes/zh/proc.html"})
+    EXPECT_NE(read(zh).find("hreflang=en"), std::string::npos) << zh << " has no switch";
+  system(("rm -rf " + std::string(dir)).c_str());
+}
+
 // "called by" is "calls" turned round: A's page lists B among its calls
 // exactly when B's lists A among its callers, and netpollblock's callers
 // are the two Go functions that call it.
@@ -735,7 +789,10 @@ TEST(GoRef, SxsWrapsToTheWidthAndLosesNoText) {
     for (std::string l; std::getline(in, l);) EXPECT_LE(columns(l), static_cast<size_t>(width)) << l;
     // Wrapped pieces sit on the rows below, in the same column: with the
     // padding between them squeezed out, the text reads on.
-    std::string joined = std::regex_replace(out, std::regex("\\s+"), " ");
+    // (The gutter's citation, at the end of a row's first line, left out.)
+    std::string joined = std::regex_replace(
+        std::regex_replace(out, std::regex(" {2,}[0-9]+(?:-[0-9]+)?\n"), "\n"), std::regex("\\s+"),
+        " ");
     // netpoll_epoll.cpp's three-line comment, each line's last words.
     for (const char* words : {"cut short by a signal", "an unbounded one", "simply waits again."})
       EXPECT_NE(joined.find(words), std::string::npos)

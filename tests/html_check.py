@@ -3,17 +3,23 @@
 # real browser (headless Chromium) at 1280 px, must show everything.
 #
 #   html_check.py SITE SHOTS
+#   html_check.py --links SITE    only the links, from the files
 #
+# SITE is `make html`'s: the side-by-side pages, the notes rendered under
+# SITE/notes/ (and their translations under SITE/notes/zh/), the README.
 # Fails on a page that scrolls sideways, a row of code taller than one
 # line, a code cell cut without its '…' (or cut even with "wrap long lines"
 # on), a heading or gutter cut by its pane, a link or anchor that leads
-# nowhere, or a page without highlighting.  Saves screenshots of the netpoll, netpollblock and
-# epollwait pages in SHOTS for a person to look at.
+# nowhere, a side-by-side page without highlighting, or an "explained in"
+# link that does not open its note scrolled to the section.  Saves
+# screenshots of the pages in SHOTS, at 800, 1280 and 1920 px, for a person
+# to look at.
 #
 # The browser part is one Chromium run: a harness page loads each page in
 # turn into a 1280 px frame, measures it, and writes what it found into its
 # own DOM, which --dump-dom prints.  Links that leave the page (to another
 # page, to a note's section) are checked here, against the files.
+import glob
 import json
 import os
 import re
@@ -24,6 +30,9 @@ import tempfile
 import urllib.parse
 
 WIDTH = 1280
+# Photographed at 800, 1280 and 1920 px, for a person to look at.
+SHOTS = ("index.html", "netpoll.html", "epollwait.html", "findRunnable.html", "notes/netpoll.html",
+         "index.zh.html")
 
 HARNESS = r"""<!doctype html><meta charset=utf-8><body>
 <iframe id=f style="width:%(w)dpx;height:900px;border:0"></iframe>
@@ -84,15 +93,38 @@ function check(name) {
   }
   const go = d.querySelectorAll('td.go span[class]').length;
   const ours = d.querySelectorAll('td.our span[class]').length;
-  if (name != 'index.html' && (go == 0 || ours == 0))
+  const sxs = !name.includes('/') && !name.startsWith('index') && name != 'README.html';
+  if (sxs && (go == 0 || ours == 0))
     out.push('no highlighting (' + go + ' Go tokens, ' + ours + ' of ours)');
   const links = [];
   for (const a of d.querySelectorAll('a[href]')) links.push(a.getAttribute('href'));
   results[name] = {problems: out, links: links};
 }
+// An "explained in" link opens the note scrolled to its section.
+const scrolls = %(scrolls)s;
+let k = 0;
+function scrolled() {
+  if (k == scrolls.length) {
+    document.getElementById('out').textContent = 'RESULTS' + JSON.stringify(results) + 'END';
+    return;
+  }
+  f.onload = () => {
+    setTimeout(() => {
+      const w = f.contentWindow, id = decodeURIComponent(scrolls[k].split('#')[1]);
+      const el = f.contentDocument.getElementById(id);
+      results['scroll ' + scrolls[k]] = {problems: !el ? ['no section #' + id] :
+          Math.abs(el.getBoundingClientRect().top) > 2 ?
+          ['the section is not scrolled to: its top is at ' + el.getBoundingClientRect().top +
+           ' px (scrollY ' + w.scrollY + ')'] : [], links: []};
+      k++;
+      scrolled();
+    }, 50);
+  };
+  f.src = scrolls[k];
+}
 function next() {
   if (i == pages.length) {
-    document.getElementById('out').textContent = 'RESULTS' + JSON.stringify(results) + 'END';
+    scrolled();
     return;
   }
   f.onload = () => { check(pages[i]); i++; next(); };
@@ -133,22 +165,50 @@ def check_link(site, page, href):
     if href.startswith("#"):
         return None  # checked in the browser
     if href.startswith("https://"):
+        if "/" in page or page == "README.html":
+            return None  # a note's own link to the web: no network here to follow it
         # Go's source browser, at the release our citations name.
         if not re.match(r"^https://cs\.opensource\.google/go/go/\+/refs/tags/go1\.19\.8:src/"
                         r"[\w/.]+;l=\d+-\d+$", href):
             return "an address outside Go 1.19.8's source: " + href
         return None
     path, _, frag = href.partition("#")
-    target = os.path.normpath(os.path.join(site, urllib.parse.unquote(path)))
+    target = os.path.normpath(os.path.join(site, os.path.dirname(page), urllib.parse.unquote(path)))
     if not os.path.exists(target):
         return "a link to a file that is not there: " + href
     if frag and target.endswith(".md") and frag not in heading_slugs(target):
         return "a link to a section the note does not have: " + href
     if frag and target.endswith(".html"):
         with open(target, encoding="utf-8") as f:
-            if ("id=" + frag) not in f.read() and ("id='" + frag) not in f.read():
-                return "a link to an anchor the page does not have: " + href
+            text = f.read()
+        frag = urllib.parse.unquote(frag)
+        if not re.search(r"""\bid=["']?%s(["' >])""" % re.escape(frag), text):
+            return "a link to an anchor the page does not have: " + href
     return None
+
+
+def links_only(site):
+    """`html_check.py --links SITE`: every link of every page resolves, read
+    from the files (no browser); make test runs this on a fresh site."""
+    site = os.path.abspath(site)
+    pages = sorted(os.path.relpath(p, site) for p in
+                   glob.glob(os.path.join(site, "*.html")) + glob.glob(os.path.join(site, "notes", "*.html")) +
+                   glob.glob(os.path.join(site, "notes", "zh", "*.html")))
+    bad, n = 0, 0
+    for page in pages:
+        with open(os.path.join(site, page), encoding="utf-8") as f:
+            text = f.read()
+        ids = set(re.findall(r"""\bid=["']?([^"' >]+)""", text))
+        for href in re.findall(r"""href=["']?([^"' >]+)""", text):
+            href = href.replace("&amp;", "&")
+            n += 1
+            why = ("anchor to nothing: " + href if href.startswith("#") and
+                   urllib.parse.unquote(href[1:]) not in ids else check_link(site, page, href))
+            if why:
+                print("%s: %s" % (page, why))
+                bad += 1
+    print("html-check --links: %d links on %d pages, %d lead nowhere" % (n, len(pages), bad))
+    return 1 if bad or len(pages) < 2 else 0
 
 
 def main(site, shots):
@@ -157,13 +217,30 @@ def main(site, shots):
         print("html-check: no Chromium (sudo apt-get install chromium)")
         return 1
     site = os.path.abspath(site)
-    pages = sorted(p for p in os.listdir(site) if p.endswith(".html") and p != "_check.html")
+    pages = sorted(os.path.relpath(p, site) for p in
+                   glob.glob(os.path.join(site, "*.html")) + glob.glob(os.path.join(site, "notes", "*.html")) +
+                   glob.glob(os.path.join(site, "notes", "zh", "*.html"))
+                   if not p.endswith("_check.html"))
     if len(pages) < 2:
         print("html-check: no site in %s (make html first)" % site)
         return 1
+    for need in ("notes/netpoll.html", "notes/start_here.html", "index.zh.html"):
+        if need not in pages:
+            print("html-check: %s is missing: make html renders the notes too" % need)
+            return 1
+    # The sections that a few pages' "explained in" links open.
+    scrolls = []
+    for name in ("netpoll.html", "netpollblock.html", "findRunnable.html", "epollwait.html"):
+        with open(os.path.join(site, name), encoding="utf-8") as f:
+            m = re.search(r"explained in <a href='(notes/[^'#]+#[^']+)'", f.read())
+        if m:
+            scrolls.append(m.group(1))
+    if len(scrolls) < 3:
+        print("html-check: few pages link a note's section: %s" % scrolls)
+        return 1
     harness = os.path.join(site, "_check.html")
     with open(harness, "w", encoding="utf-8") as f:
-        f.write(HARNESS % {"w": WIDTH, "pages": json.dumps(pages)})
+        f.write(HARNESS % {"w": WIDTH, "pages": json.dumps(pages), "scrolls": json.dumps(scrolls)})
     try:
         with tempfile.TemporaryDirectory() as profile:
             run = subprocess.run(
@@ -181,7 +258,7 @@ def main(site, shots):
     results = json.loads(m.group(1).replace("&amp;", "&").replace("&lt;", "<")
                          .replace("&gt;", ">").replace("&quot;", '"'))
     bad = 0
-    for page in pages:
+    for page in pages + ["scroll " + x for x in scrolls]:
         r = results.get(page)
         problems = list(r["problems"]) if r else ["the browser never loaded it"]
         for href in (r["links"] if r else []):
@@ -192,21 +269,26 @@ def main(site, shots):
             print("%s: %s" % (page, p))
         bad += bool(problems)
     os.makedirs(shots, exist_ok=True)
-    for name in ("netpoll", "netpollblock", "epollwait"):
-        png = os.path.join(os.path.abspath(shots), name + ".png")
-        with tempfile.TemporaryDirectory() as profile:
-            subprocess.run(browser_args(exe) + ["--user-data-dir=" + profile,
-                                                "--window-size=%d,1600" % WIDTH,
-                                                "--screenshot=" + png,
-                                                "file://" + os.path.join(site, name + ".html")],
-                           capture_output=True, timeout=120)
-        print("html-check: screenshot %s%s" % (png, "" if os.path.exists(png) else " FAILED"))
-        bad += not os.path.exists(png)
+    for name in SHOTS:
+        for width in (800, 1280, 1920):
+            png = os.path.join(os.path.abspath(shots), "%s-%d.png" % (name.replace("/", "-")[:-5], width))
+            if os.path.exists(png):
+                os.unlink(png)
+            with tempfile.TemporaryDirectory() as profile:
+                subprocess.run(browser_args(exe) + ["--user-data-dir=" + profile,
+                                                    "--window-size=%d,1600" % width,
+                                                    "--screenshot=" + png,
+                                                    "file://" + os.path.join(site, name)],
+                               capture_output=True, timeout=120)
+            print("html-check: screenshot %s%s" % (png, "" if os.path.exists(png) else " FAILED"))
+            bad += not os.path.exists(png)
     print("html-check: %d pages at %d px, %d with problems" % (len(pages), WIDTH, bad))
     return 1 if bad else 0
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--links":
+        sys.exit(links_only(sys.argv[2]))
     if len(sys.argv) != 3:
         print("usage: html_check.py SITE SHOTS")
         sys.exit(2)

@@ -160,7 +160,8 @@ INSTANTIATE_TEST_SUITE_P(
     Make, EachTarget,
     testing::Values(Installs{"run", "nasm g++"}, Installs{"tour", "nasm g++"},
                     Installs{"gdb", "nasm g++ gdb"}, Installs{"timeline", "nasm g++ chromium"},
-                    Installs{"html-check", "nasm g++ chromium"},
+                    Installs{"html", "nasm g++ chromium npm"},
+                    Installs{"html-check", "nasm g++ chromium npm"},
                     Installs{"test", "nasm g++ gdb strace valgrind chromium npm"}),
     [](const testing::TestParamInfo<Installs>& i) {
       std::string n = i.param.goal;

@@ -71,7 +71,7 @@ std::vector<std::string> backticked(const std::string& text) {
 // <asm/unistd_64.h> is not ours).
 const std::regex& our_path() {
   static const std::regex re(
-      R"((?:^|[^/A-Za-z0-9_.$-])(asm/[A-Za-z0-9_./-]*\.asm|(?:src|include|tests|notes)/[A-Za-z0-9_./-]*[A-Za-z0-9_]\.(?:cpp|h|asm|md|sh|py|go)))");
+      R"((?:^|[^/A-Za-z0-9_.$-])(asm/[A-Za-z0-9_./-]*\.asm|(?:src|include|tests|notes)/[A-Za-z0-9_./-]*[A-Za-z0-9_]\.(?:cpp|h|asm|md|sh|py|go))(?![A-Za-z0-9_]))");
   return re;
 }
 
@@ -202,4 +202,126 @@ TEST(Notes, EveryMermaidDiagramRendersWithOnlyWhatItDeclares) {
   std::string out = testutil::output_of(cmd, &st);
   std::printf("%s", out.c_str());
   EXPECT_EQ(st, 0) << out;
+}
+
+namespace {
+
+
+// What a translation must keep of its English note: the headings' anchors
+// in order, what every link leads to, every code span (the Go lines cited
+// among them), every fenced block, and the diagrams.
+struct Shape {
+  std::vector<std::string> anchors;   // "2 polldesc-netpollgo73-109"
+  std::multiset<std::string> links;   // resolved, repository-relative, zh/ folded
+  std::multiset<std::string> code;    // `spans`, whitespace collapsed
+  std::vector<std::string> blocks;    // ``` blocks but Mermaid's
+  std::vector<std::string> diagrams;  // "notes/netpoll.md 1"
+  std::vector<std::string> problems;
+};
+
+std::string normal(std::string p) {  // a/b/../c -> a/c
+  std::vector<std::string> parts;
+  std::istringstream in(p);
+  for (std::string s; std::getline(in, s, '/');)
+    if (s == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!s.empty() && s != ".") {
+      parts.push_back(s);
+    }
+  std::string out;
+  for (auto& s : parts) out += (out.empty() ? "" : "/") + s;
+  return out;
+}
+
+Shape shape_of(const std::string& rel) {  // rel: "notes/zh/netpoll.md"
+  Shape s;
+  std::string text = slurp(std::string(PROJECT_ROOT) + "/" + rel);
+  std::string dir = rel.substr(0, rel.rfind('/'));
+  auto fold = [](std::string p) {  // notes/zh/X -> notes/X
+    if (p.rfind("notes/zh/", 0) == 0) p = "notes/" + p.substr(9);
+    return p;
+  };
+  static const std::regex fence("```(\\w*)\\n([\\s\\S]*?)```\\n");
+  int n = 0;
+  for (std::sregex_iterator it(text.begin(), text.end(), fence), end; it != end; ++it) {
+    if ((*it)[1] == "mermaid")
+      s.diagrams.push_back(fold(rel) + " " + std::to_string(++n));
+    else
+      s.blocks.push_back((*it)[2]);
+  }
+  std::string prose = std::regex_replace(text, fence, "");
+  static const std::regex include("<!-- diagram: ([\\w/.]+\\.md) (\\d+) -->");
+  for (std::sregex_iterator it(prose.begin(), prose.end(), include), end; it != end; ++it)
+    s.diagrams.push_back(normal(dir + "/" + (*it)[1].str()) + " " + (*it)[2].str());
+  std::istringstream lines(prose);
+  static const std::regex heading("^(#{1,6}) (.*?)(?: \\{#([^}]+)\\})?$");
+  for (std::string l; std::getline(lines, l);) {
+    std::smatch m;
+    if (!std::regex_match(l, m, heading)) continue;
+    std::string id = m[3].matched ? m[3].str() : goref::slug(m[2]);
+    s.anchors.push_back(std::to_string(m[1].length()) + " " + id);
+  }
+  static const std::regex link("\\]\\(([^)\\s]+)\\)");
+  for (std::sregex_iterator it(prose.begin(), prose.end(), link), end; it != end; ++it) {
+    std::string href = (*it)[1];
+    if (href.rfind("https:", 0) == 0 || href[0] == '#') {
+      s.links.insert(href);
+      continue;
+    }
+    std::string path = href.substr(0, href.find('#'));
+    std::string frag = href.find('#') == std::string::npos ? "" : href.substr(href.find('#'));
+    std::string target = normal(dir + "/" + path);
+    if (target.rfind("build/", 0) != 0 && !std::ifstream(std::string(PROJECT_ROOT) + "/" + target))
+      s.problems.push_back(rel + " links " + href + ", which is not there");
+    s.links.insert(fold(target) + frag);
+  }
+  static const std::regex span("`([^`]+)`");
+  for (std::sregex_iterator it(prose.begin(), prose.end(), span), end; it != end; ++it)
+    s.code.insert(std::regex_replace((*it)[1].str(), std::regex("\\s+"), " "));
+  return s;
+}
+
+template <typename C>
+std::string missing(const C& want, const C& got) {
+  std::string out;
+  std::multiset<std::string> g(got.begin(), got.end());
+  for (const std::string& w : want) {
+    auto it = g.find(w);
+    if (it == g.end())
+      out += "\n    " + w;
+    else
+      g.erase(it);
+  }
+  return out;
+}
+
+}  // namespace
+
+// 在中文里也能读: each page of notes/zh/ is its English note's twin in all
+// that a reader follows, so that the two never drift apart: the same
+// anchors (the side-by-side pages' "explained in" links work in both), the
+// same links, code spans and Go lines, fenced blocks and diagrams.
+TEST(Notes, EachTranslationKeepsItsNotesAnchorsLinksCodeAndDiagrams) {
+  std::vector<std::string> zh = files_in(std::string(PROJECT_ROOT) + "/notes/zh", ".md");
+  std::set<std::string> names;
+  for (const std::string& p : zh) names.insert(p.substr(p.rfind('/') + 1));
+  EXPECT_EQ(names, (std::set<std::string>{"start_here.md", "netpoll.md", "netpoll_epoll.md",
+                                          "proc.md", "sys_linux_amd64.md", "abi.md"}));
+  for (const std::string& name : names) {
+    Shape en = shape_of("notes/" + name), cn = shape_of("notes/zh/" + name);
+    for (const std::string& p : en.problems) ADD_FAILURE() << p;
+    for (const std::string& p : cn.problems) ADD_FAILURE() << p;
+    EXPECT_EQ(cn.anchors, en.anchors) << name << ": the headings' anchors differ";
+    EXPECT_TRUE(cn.links == en.links) << name << ": links the translation lacks:"
+                                      << missing(en.links, cn.links)
+                                      << "\n  links only the translation has:"
+                                      << missing(cn.links, en.links);
+    EXPECT_TRUE(cn.code == en.code) << name << ": code spans the translation lacks:"
+                                    << missing(en.code, cn.code)
+                                    << "\n  code spans only the translation has:"
+                                    << missing(cn.code, en.code);
+    EXPECT_EQ(cn.blocks, en.blocks) << name;
+    EXPECT_EQ(cn.diagrams, en.diagrams) << name;
+    EXPECT_GT(en.anchors.size(), 3u) << name;
+  }
 }

@@ -162,6 +162,10 @@ struct Row {
   int later = 0;         // our line is a later release's (121: Go 1.21), not 1.19's
 };
 
+// GitHub's anchor for a Markdown heading (and make html's: the notes'
+// pages use the same, src/tools/notes_html.py).
+std::string slug(const std::string& heading);
+
 // A line of ours split for the side-by-side views: the line without the
 // citation its trailing comment opens with (the comment's other words
 // kept), and that citation ("netpoll.go:429-431"), "" if it has none.

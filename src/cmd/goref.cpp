@@ -300,17 +300,6 @@ std::string lexer_for(const std::string& path) {
   return "cpp";
 }
 
-// GitHub's heading anchors: lower case, punctuation dropped, spaces to '-'.
-std::string slug(const std::string& heading) {
-  std::string out;
-  for (unsigned char c : heading) {
-    if (std::isalnum(c) || c == '_' || c == '-' || c >= 0x80)
-      out += static_cast<char>(std::tolower(c));
-    else if (c == ' ')
-      out += '-';
-  }
-  return out;
-}
 
 // The section of a note that explains a page's function: a heading that
 // names it, else one whose Go line range holds it, else the heading above
@@ -337,7 +326,7 @@ std::string section_in(const std::string& note, const goref::Page& p, bool by_ra
   };
   auto text_of = [](const std::string& l) { return l.substr(l.find(' ') + 1); };
   for (const std::string& l : lines)
-    if (heading(l) && names(text_of(l))) return slug(text_of(l));
+    if (heading(l) && names(text_of(l))) return goref::slug(text_of(l));
   std::string base = p.gofile.substr(p.gofile.rfind('/') + 1);
   if (by_range)
     for (const std::string& l : lines) {
@@ -345,14 +334,14 @@ std::string section_in(const std::string& note, const goref::Page& p, bool by_ra
       std::regex range(base + R"(:([0-9]+)(?:-([0-9]+))?)");
       for (std::sregex_iterator it(l.begin(), l.end(), range), end; it != end; ++it) {
         int a = std::stoi((*it)[1]), b = (*it)[2].matched ? std::stoi((*it)[2]) : a;
-        if (p.go.first >= a && p.go.first <= b) return slug(text_of(l));
+        if (p.go.first >= a && p.go.first <= b) return goref::slug(text_of(l));
       }
     }
   std::string current;
   for (const std::string& l : lines) {
     if (heading(l)) current = text_of(l);
     if (!heading(l) && l.find("`" + name + "`") != std::string::npos && !current.empty())
-      return slug(current);
+      return goref::slug(current);
   }
   return "";
 }
@@ -420,7 +409,8 @@ std::string go_url(const goref::Page& p, const std::string& root, const std::str
 
 const char* kCss =
     "body{font:15px/1.45 sans-serif;margin:1em 1.5em;color:#222;max-width:100%}"
-    "h1{font-size:1.5em;margin:.3em 0}h2{font-size:1.15em;margin:1.2em 0 .3em}"
+    "h1{font-size:1.5em;margin:.3em 0}h2{font-size:1.3em;margin:1.4em 0 .3em;border-bottom:1px "
+    "solid #ddd}h3{font-size:1.05em;margin:1em 0 .2em}"
     "nav{display:flex;gap:1.5em;flex-wrap:wrap;margin-bottom:.5em}"
     ".meta{margin:.2em 0;overflow-wrap:anywhere}"
     ".legend{font-size:13px;margin:.6em 0;display:flex;flex-wrap:wrap;gap:.4em 1.2em}"
@@ -449,6 +439,45 @@ const char* kCss =
     "ul.fns{columns:2 28em;padding-left:1.2em}ul.fns li{break-inside:avoid}"
     ".hl .err{border:none!important;color:inherit!important;background:none!important}";
 
+// The layers of the index, from the program down to the kernel: the order
+// a Read takes them (notes/start_here.md).
+struct Layer {
+  const char* id;
+  const char* title;
+  const char* what;
+};
+const Layer kLayers[] = {
+    {"net", "net and os", "The program's side: Listen, Accept, Read, Write, Close, deadlines."},
+    {"poll", "internal/poll", "FD: the descriptor's lock, EAGAIN, and waiting on its pollDesc."},
+    {"netpoll", "runtime netpoll",
+     "The pollDesc, its two semaphores, and epoll: parking, readying, deadlines."},
+    {"sched", "the scheduler", "Gs, Ms and Ps: gopark, schedule, findRunnable, the locks under them."},
+    {"timers", "timers", "The P's timer heap that runs deadlines, and the clock."},
+    {"stubs", "stubs: the system calls", "The assembly the runtime reaches the kernel through."},
+    {"signals", "signals and tracebacks", "What the process says when the OS or a throw stops it."},
+};
+
+int layer_of(const std::string& gofile) {
+  auto in = [&](std::initializer_list<const char*> names) {
+    for (const char* n : names)
+      if (gofile == n || (gofile.rfind(n, 0) == 0 && std::string(n).back() == '/')) return true;
+    return false;
+  };
+  if (in({"net/", "os/"})) return 0;
+  if (in({"internal/poll/"})) return 1;
+  if (in({"netpoll.go", "netpoll_epoll.go", "nbpipe_pipe2.go"})) return 2;
+  if (in({"time.go", "time_nofake.go"})) return 4;
+  if (in({"sys_linux_amd64.s", "vdso_linux.go", "os_linux.go", "os_linux_generic.go"})) return 5;
+  if (in({"signal_unix.go", "signal_amd64.go", "signal_linux_amd64.go", "sigqueue.go",
+          "traceback.go", "symtab.go", "panic.go", "print.go", "write_err.go", "mprof.go"}))
+    return 6;
+  return 3;  // proc.go and what the scheduler stands on
+}
+
+// Where notes_html.py puts the language switch and the start-here walk.
+const char* kLangMarker = "<!-- lang -->";
+const char* kStartMarker = "<!-- start-here -->";
+
 std::string legend() {
   return "<div class=legend><span><span class='key twin'>=</span>a line of ours beside the Go "
          "line it rebuilds</span><span><span class='key range'>~</span>Go inside a range ours "
@@ -470,9 +499,11 @@ std::string uncite(const std::string& html, const goref::Cited& c) {
   std::smatch m;
   if (!std::regex_search(html, m, tail)) return html;
   std::string out = html.substr(0, m.position(0));
+  // On a comment line, the words keep the indent shown() gave them.
+  std::string gap = out.empty() ? c.line.substr(0, c.line.find_first_not_of(' ')) : "  ";
   if (m[4].matched && m[4].length())
-    out += "<span class=\"w\">  </span><span class=\"" + m[1].str() + "\">" + m[2].str() + " " +
-           m[4].str() + "</span>";
+    out += "<span class=\"w\">" + gap + "</span><span class=\"" + m[1].str() + "\">" +
+           m[2].str() + " " + m[4].str() + "</span>";
   return out;
 }
 
@@ -539,29 +570,48 @@ int html(const std::string& dir, const std::string& root) {
                  "sudo apt-get install python3-pygments\n");
     return 1;
   }
-  // The notes, from the site's directory.
-  char site[PATH_MAX], here[PATH_MAX];
-  std::string notes = realpath(dir.c_str(), site) && getcwd(here, sizeof here)
-                          ? relpath(site, here) + "notes/"
-                          : "notes/";
+  // The notes, as pages of the same site (src/tools/notes_html.py renders
+  // them, make html runs it after this): a note NAME.md is notes/NAME.html.
+  auto note_page = [](const std::string& note) {
+    return "notes/" + note.substr(0, note.size() - 3) + ".html";
+  };
   std::string head_css = std::string(kCss) + css;
 
+  // The index: the start-here walk on top (notes/start_here.md, put in at
+  // the marker by notes_html.py), then every page by layer, from the
+  // program down to the kernel, each Go file in its layer, Go's order.
   std::ofstream index(dir + "/index.html");
   index << "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport "
            "content='width=device-width'><title>netpoll-asm beside Go "
-        << esc(version) << "</title><style>" << head_css << "</style><h1>netpoll-asm beside Go "
-        << esc(version) << "</h1><p>Each page shows a function of the Go runtime, read from "
+        << esc(version) << "</title><style>" << head_css << "</style>" << kLangMarker
+        << "<h1>netpoll-asm beside Go " << esc(version) << "</h1>" << kStartMarker
+        << "<h2 id=index>Every function, by layer</h2><p>Each page shows a function of the Go "
+           "runtime, read from "
         << esc(root) << " when the site was made, beside the code that rebuilds it, "
-        << "highlighted by Pygments. Grouped by Go file, in Go's order.</p>" << legend();
+        << "highlighted by Pygments: by layer, from the program down to the kernel, and in "
+           "Go's order within each Go file.</p>"
+        << legend();
+  std::vector<size_t> order(views.size());
+  for (size_t i = 0; i < order.size(); i++) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return layer_of(views[a].page.gofile) < layer_of(views[b].page.gofile);
+  });
   std::string current;
-  for (size_t i = 0; i < views.size(); i++) {
+  int current_layer = -1;
+  for (size_t i : order) {
     const goref::Page& p = views[i].page;
     if (p.gofile != current) {
       if (!current.empty()) index << "</ul>";
       current = p.gofile;
-      index << "<h2 id='" << esc(slug(p.gofile)) << "'>" << esc(p.gofile) << "</h2>";
+      if (layer_of(p.gofile) != current_layer) {
+        current_layer = layer_of(p.gofile);
+        const Layer& l = kLayers[current_layer];
+        index << "<h2 id='layer-" << l.id << "'>" << l.title << "</h2><p class=meta>" << l.what
+              << "</p>";
+      }
+      index << "<h3 id='" << esc(goref::slug(p.gofile)) << "'>" << esc(p.gofile) << "</h3>";
       if (!p.note.empty())
-        index << "<p class=meta>explained in <a href='" << esc(notes + p.note) << "'>notes/"
+        index << "<p class=meta>explained in <a href='" << esc(note_page(p.note)) << "'>notes/"
               << esc(p.note) << "</a></p>";
       index << "<ul class=fns>";
     }
@@ -571,6 +621,13 @@ int html(const std::string& dir, const std::string& root) {
           << "</a> <small>:" << p.go.first << " &rarr; " << esc(o) << "</small>";
   }
   index << "</ul>";
+
+  // Where each page is explained, for notes_html.py: under that section's
+  // heading it links the pages it explains.  note TAB anchor TAB id TAB name.
+  std::ofstream explains(dir + "/explains.tsv");
+  for (const goref::View& v : views)
+    if (auto [note, sec] = note_link(v.page); !note.empty() && !sec.empty())
+      explains << note << "\t" << sec << "\t" << v.page.id << "\t" << v.page.go.name << "\n";
 
   // Called by: the same model as "calls", turned round, so that a reader
   // can walk up the path as well as down.
@@ -583,8 +640,9 @@ int html(const std::string& dir, const std::string& root) {
     std::ofstream out(dir + "/" + p.id + ".html");
     out << "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport "
            "content='width=device-width'><title>"
-        << esc(p.go.name) << " — netpoll-asm beside Go</title><style>" << head_css
-        << "</style><nav><a href=index.html>index</a>";
+        << esc(p.go.name) << " — netpoll-asm beside Go</title><style>" << head_css << "</style>"
+        << kLangMarker << "<nav><a href=index.html>index</a><a href=index.html#start-here>start "
+           "here</a>";
     if (i > 0)
       out << "<a href='" << esc(views[i - 1].page.id) << ".html' rel=prev>&larr; "
           << esc(views[i - 1].page.go.name) << "</a>";
@@ -600,7 +658,7 @@ int html(const std::string& dir, const std::string& root) {
       out << " <code>" << esc(f->path) << "</code> <code>" << esc(fn.name) << "</code>";
     out << "</p>";
     if (auto [note, sec] = note_link(p); !note.empty())
-      out << "<p class=meta>explained in <a href='" << esc(notes + note)
+      out << "<p class=meta>explained in <a href='" << esc(note_page(note))
           << (sec.empty() ? "" : "#" + sec) << "'>notes/" << esc(note)
           << (sec.empty() ? "" : "#" + sec) << "</a></p>";
     auto calls = callees(v, ps);

@@ -318,9 +318,22 @@ std::string statement(const File& f, int i, bool asm_) {
 }
 }  // namespace
 
-// A line of ours without the citation its trailing comment opens with: the
-// citation goes to a gutter column of the side-by-side views, so that it
-// never makes a row wrap.  The comment's words after it stay on the line.
+// GitHub's heading anchors: lower case, punctuation dropped, spaces to '-'.
+std::string slug(const std::string& heading) {
+  std::string out;
+  for (unsigned char c : heading) {
+    if (std::isalnum(c) || c == '_' || c == '-' || c >= 0x80)
+      out += static_cast<char>(std::tolower(c));
+    else if (c == ' ')
+      out += '-';
+  }
+  return out;
+}
+
+// A line of ours without the citation its comment opens with: the citation
+// goes to a gutter column of the side-by-side views, so that it never makes
+// a row wrap.  The comment's words after it stay on the line (an asm comment
+// line's move in to the instructions' column, from the comments' one).
 Cited split_cite(const std::string& line, bool asm_) {
   Cited out{line, ""};
   bool str = false, chr = false;
@@ -337,7 +350,7 @@ Cited split_cite(const std::string& line, bool asm_) {
       at = i;
     }
   }
-  if (at == std::string::npos || trim(line.substr(0, at)).empty()) return out;  // none, or a comment line
+  if (at == std::string::npos) return out;
   static const std::regex cite(R"(^(?://|;)\s*((?:[a-z]+/)*[A-Za-z0-9_]+\.(?:go|s):[0-9]+(?:-[0-9]+)?)(?:\s+(.*))?$)");
   std::smatch m;
   std::string comment = line.substr(at);
@@ -345,7 +358,11 @@ Cited split_cite(const std::string& line, bool asm_) {
   std::string code = line.substr(0, at);
   while (!code.empty() && (code.back() == ' ' || code.back() == '\t')) code.pop_back();
   out.cite = m[1];
-  out.line = m[2].matched ? code + "  " + (asm_ ? "; " : "// ") + m[2].str() : code;
+  std::string rest = m[2].matched ? std::string(asm_ ? "; " : "// ") + m[2].str() : "";
+  if (!code.empty())
+    out.line = rest.empty() ? code : code + "  " + rest;
+  else  // a comment line: its words where the code of the line above begins
+    out.line = rest.empty() ? "" : std::string(std::min<size_t>(at, asm_ ? 8 : at), ' ') + rest;
   return out;
 }
 
