@@ -118,6 +118,24 @@ TEST(Netpolltrace, ACallersLineComesBeforeItsCallees) {
   EXPECT_LT(ready, sem);
 }
 
+// A descriptor has the same number every run, so that a reader can follow
+// "fd 3" from one run to the next (and the test below can): no thread of
+// the run opens a file for a moment once another M runs.  glibc reads
+// /proc/self/maps for the main thread's stack bounds; m0 once asked for
+// them after the first M had started, and 1 run in 30 numbered the
+// listener 4.
+TEST(Netpolltrace, NoDescriptorIsOpenedForAMomentOnceTheMsRun) {
+  std::string log = testutil::build_dir() + "/tests/fdnumbers.strace";
+  sh("strace -f -e trace=openat,clone,clone3 -o " + log + " env NETPOLL_PROCS=2 " +
+     testutil::build_dir() + "/demo >/dev/null");
+  std::string out = sh("cat " + log);
+  size_t clone = out.find("clone"), maps = out.find("/proc/self/maps");
+  ASSERT_NE(clone, std::string::npos) << out;
+  if (maps != std::string::npos) {
+    EXPECT_LT(maps, clone) << out.substr(0, 4000);
+  }
+}
+
 TEST(Netpolltrace, FdFilterKeepsOnlyThatDescriptor) {
   // The listener's descriptor, the first the demo registers: 3 when the
   // demo starts with 0, 1 and 2 only, higher when it inherits more.

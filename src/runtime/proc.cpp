@@ -234,6 +234,7 @@ g* allgs() {
 
 namespace {
 // Defined below, in proc.go's order.
+void g0stack(m* mp);
 void mstart(m* mp);
 void* mstart_thread(void* arg);
 void mstartm0();
@@ -346,14 +347,14 @@ void casgstatus(g* gp, uint32_t oldval, uint32_t newval) {
 
 namespace {
 
-// proc.go:1398  An M starts: remember the thread's own stack as g0, set
-// its signal stack and mask (minit), run mstartfn (sysmon never returns
-// from it until the run ends), take the P it was given, and schedule.
-void mstart(m* mp) {
-  tls_m = mp;
-  // proc.go:1373-1385 (mstart0)  A system-made stack: g0's bounds are the
-  // thread's, which Go guesses from SP and ours asks pthread for (AddressSanitizer
-  // must be told them too, for every switch back to g0).
+// proc.go:1373-1385 (mstart0)  A system-made stack: g0's bounds are the
+// thread's, which Go guesses from SP and ours asks pthread for (AddressSanitizer
+// must be told them too, for every switch back to g0).  For the process's
+// main thread glibc reads them from /proc/self/maps, a descriptor open for
+// a moment: run asks for m0's before any other M starts, so that it never
+// shifts the numbers the goroutines' descriptors get (not in Go).
+void g0stack(m* mp) {
+  if (mp->g0_stack_size != 0) return;  // not in Go: m0's, asked for by run
   pthread_attr_t attr;
   if (pthread_getattr_np(pthread_self(), &attr) == 0) {
     void* addr;
@@ -365,6 +366,14 @@ void mstart(m* mp) {
     mp->g0_stack_size = size;
     pthread_attr_destroy(&attr);
   }
+}
+
+// proc.go:1398  An M starts: remember the thread's own stack as g0, set
+// its signal stack and mask (minit), run mstartfn (sysmon never returns
+// from it until the run ends), take the P it was given, and schedule.
+void mstart(m* mp) {
+  tls_m = mp;
+  g0stack(mp);
 #ifdef __SANITIZE_THREAD__
   mp->g0_tsan_fiber = __tsan_get_current_fiber();
 #endif
@@ -1769,6 +1778,7 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
   sched.pollUntil.store(0);
   m* m0 = allocm(nullptr, nullptr, 0);
   m0->thread = static_cast<uintptr_t>(pthread_self());  // for gdb (newosproc sets the others')
+  g0stack(m0);  // now, while no other thread of the run opens a descriptor
   tls_m = m0;
   sigsave(&m0->sigmask);       // proc.go:703
   initSigmask = m0->sigmask;   // proc.go:704

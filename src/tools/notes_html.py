@@ -257,7 +257,8 @@ def main(argv):
         if md not in pages:
             continue
         body = render(md, out, pages, explains, draw, lang)
-        body = re.sub(r"<h1[^>]*>.*?</h1>", "", body, count=1, flags=re.S)
+        # One level down: the walk is the first section of the index.
+        body = re.sub(r"<(/?)h([1-5])\b", lambda m: "<%sh%d" % (m.group(1), int(m.group(2)) + 1), body)
         text = idx.replace("<!-- start-here -->",
                            '<section id=start-here class=walk><style>%s.walk figure img{max-width:'
                            '100%%}.walk{max-width:60em}</style>%s</section>' % (code_css, body), 1)
