@@ -297,3 +297,70 @@ TEST(Conformance, WithNetpollVdsoZeroTheClockIsASystemCall) {
   ASSERT_TRUE(ours.ok) << ours.why;
   EXPECT_GT(ours.clock_gettime, 10);
 }
+
+namespace {
+
+// GODEBUG=schedtrace's lines of a run, each as its shape: the kind of line
+// (SCHED, P, M, G) and its field names in order, the values left out; a
+// non-detailed SCHED line's per-P list as "[" and one "n" per P.
+std::vector<std::string> schedtrace_shapes(const std::string& cmd, const std::string& godebug) {
+  std::string out = testutil::output_of("GODEBUG='" + godebug + "' " + cmd + " 2>&1 >/dev/null");
+  std::vector<std::string> shapes;
+  std::istringstream in(out);
+  static const std::regex line(R"(^(SCHED) [0-9]+ms:(.*)$|^  ([PMG])[0-9]+:(.*)$)");
+  static const std::regex field(R"(([a-z]+)=)");
+  for (std::string l; std::getline(in, l);) {
+    std::smatch m;
+    if (!std::regex_match(l, m, line)) continue;
+    std::string kind = m[1].matched ? m[1].str() : m[3].str();
+    std::string rest = m[1].matched ? m[2].str() : m[4].str();
+    std::string shape = kind;
+    for (std::sregex_iterator it(rest.begin(), rest.end(), field), end; it != end; ++it)
+      shape += " " + (*it)[1].str();
+    size_t list = rest.find('[');
+    if (list != std::string::npos) {
+      std::istringstream ns(rest.substr(list + 1, rest.find(']') - list - 1));
+      shape += " [";
+      for (std::string n; ns >> n;) shape += " n";
+    }
+    shapes.push_back(shape);
+  }
+  return shapes;
+}
+
+}  // namespace
+
+// GODEBUG=schedtrace=N,scheddetail=1 (runtime1.go:358 parsedebugvars,
+// proc.go:5417 schedtrace, called from sysmon as proc.go:5272 calls it):
+// every line ours prints has the shape of a line Go 1.19 prints running the
+// same program (tests/go/echo.go), the same fields in the same order, and
+// every kind of line Go prints ours prints too.
+TEST(Conformance, GodebugSchedtraceLinesHaveTheShapeOfGo119s) {
+  std::string go = std::string(PROJECT_ROOT) + "/build/go/echo";
+  if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 here (apt-get install golang-go)";
+  ASSERT_TRUE(testutil::built(go));
+  for (const char* godebug : {"schedtrace=5", "schedtrace=5,scheddetail=1"}) {
+    auto theirs = schedtrace_shapes("GOMAXPROCS=2 " + go, godebug);
+    auto ours = schedtrace_shapes("NETPOLL_PROCS=2 " + testutil::build_dir() + "/demo", godebug);
+    std::set<std::string> want(theirs.begin(), theirs.end()), got(ours.begin(), ours.end());
+    std::string both = "Go's:\n";
+    for (auto& s : want) both += "  " + s + "\n";
+    both += "ours:\n";
+    for (auto& s : got) both += "  " + s + "\n";
+    EXPECT_FALSE(want.empty()) << godebug << ": Go printed no schedtrace line";
+    EXPECT_EQ(got, want) << godebug << "\n" << both;
+    EXPECT_EQ(ours.empty() ? "" : ours[0].substr(0, 5), "SCHED") << godebug;
+  }
+}
+
+// parsedebugvars's rules (runtime1.go:375-405): a name it does not know,
+// or a field without '=', is passed over and the rest still read; a value
+// that is not an int32 (string.go:417 atoi32) leaves the variable as it was.
+TEST(Conformance, GodebugIgnoresWhatItDoesNotKnowAsGoDoes) {
+  std::string demo = "NETPOLL_PROCS=2 " + testutil::build_dir() + "/demo";
+  EXPECT_FALSE(schedtrace_shapes(demo, "gctrace=1,nosuchname=3,bare,schedtrace=5").empty());
+  EXPECT_TRUE(schedtrace_shapes(demo, "schedtrace=5ms").empty());
+  EXPECT_TRUE(schedtrace_shapes(demo, "schedtrace=99999999999").empty());
+  EXPECT_TRUE(schedtrace_shapes(demo, "schedtrace=-5").empty());
+  EXPECT_TRUE(schedtrace_shapes(demo, "").empty());
+}

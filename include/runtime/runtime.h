@@ -37,6 +37,12 @@ bool dopanic_m(g* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp);
 
 // --- runtime1.go (src/runtime/runtime1.cpp): GOTRACEBACK ---
 void gotraceback(int32_t* level, bool* all, bool* crash);
+// runtime1.go:307  GODEBUG's variables that apply here.
+struct dbgvars {
+  int32_t scheddetail = 0;  // runtime1.go:319
+  int32_t schedtrace = 0;   // runtime1.go:320
+};
+extern dbgvars debug;
 void parsedebugvars();
 void setTraceback(const char* level);
 

@@ -250,6 +250,7 @@ struct m {
   p* nextp;                        // runtime2.go:542  the P to take when woken
   int64_t id;                      // runtime2.go:544
   bool spinning;                   // runtime2.go:551  out of work, looking for some
+  std::atomic<bool> blocked;       // runtime2.go:552  asleep on a note (schedtrace shows it)
   uint64_t fastrand;               // runtime2.go:557  fastrand's state
   note park;                       // runtime2.go:564  sleeps here when idle (stopm)
   m* alllink;                      // runtime2.go:565  every M (Go's allm)

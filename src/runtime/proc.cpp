@@ -260,6 +260,7 @@ g* gfget(p* pp);
 p* procresize(int32_t nprocs);
 void sysmon();
 void sysmonfn();
+void schedtrace(bool detailed);
 void mput(m* mp);
 m* mget();
 void reset(randomOrder* ord, uint32_t count);
@@ -1411,6 +1412,7 @@ namespace {
 // P of a long system call, preempting a goroutine that has run 10 ms),
 // the forced GC, the scavenger, schedtrace, and the deadlock check.
 void sysmon() {
+  int64_t lasttrace = 0;                       // proc.go:5140
   int idle = 0;                                // proc.go:5141  rounds in a row that woke nobody
   uint32_t delay = 0;                          // proc.go:5142
   for (;;) {                                   // proc.go:5144
@@ -1428,7 +1430,9 @@ void sysmon() {
     // stop (exitsyscall, startTheWorldWithSema); neither
     // happens here.  A P that starts for I/O (netpoll) wakes it in
     // neither runtime: it sleeps on to the timer.
-    if (sched.npidle.load() == static_cast<uint32_t>(gomaxprocs)) {
+    // GODEBUG=schedtrace keeps it out of the deep sleep, so that it prints
+    // on time.  (No GC here: Go's sched.gcwaiting is always 0.)
+    if (debug.schedtrace <= 0 && sched.npidle.load() == static_cast<uint32_t>(gomaxprocs)) {
       lock(&sched.lock);                                               // proc.go:5172
       if (sched.npidle.load() == static_cast<uint32_t>(gomaxprocs)) {  // proc.go:5173
         bool syscallWake = false;                                      // proc.go:5174
@@ -1473,13 +1477,82 @@ void sysmon() {
         if (netpolltrace) traceNetpoll(false, 0);  // ours: the poll is over
       }
     }
-    idle++;                     // proc.go:5261  retake found nothing: it is not rebuilt
+    idle++;  // proc.go:5261  retake found nothing: it is not rebuilt
+    // proc.go:5263-5271 left out: the forced GC.
+    if (debug.schedtrace > 0 && lasttrace + int64_t{debug.schedtrace} * 1000000 <= now) {  // proc.go:5272
+      lasttrace = now;                                                                      // proc.go:5273
+      schedtrace(debug.scheddetail > 0);                                                    // proc.go:5274
+    }
     unlock(&sched.sysmonlock);  // proc.go:5276
   }
 }
 
 // sysmon's mstartfn: it runs on the M until the run ends.
 void sysmonfn() { sysmon(); }
+
+int64_t starttime;  // proc.go:5415
+
+// proc.go:5417  GODEBUG=schedtrace's line, in Go's words and order, and
+// with scheddetail a line per P, per M and per G.  Like Go's, it holds
+// sched.lock but reads the Ms', Ps' and Gs' fields as they change (hence
+// TSan is told to look away).  What this runtime does not have (a GC, locked
+// threads, system calls that give up a P, the allocator) prints as Go
+// prints it with none of them: 0, false, "", -1.
+__attribute__((no_sanitize("thread"))) void schedtrace(bool detailed) {
+  int64_t now = nanotime();  // proc.go:5418
+  if (starttime == 0) {      // proc.go:5419
+    starttime = now;         // proc.go:5420
+  }
+  lock(&sched.lock);  // proc.go:5423
+  print("SCHED %lldms: gomaxprocs=%d idleprocs=%u threads=%d spinningthreads=%u idlethreads=%d "
+        "runqueue=%d",
+        static_cast<long long>((now - starttime) / 1000000), gomaxprocs, sched.npidle.load(),
+        mcount(), sched.nmspinning.load(), sched.nmidle, sched.runqsize.load());  // proc.go:5424
+  if (detailed) {                                                              // proc.go:5425
+    print(" gcwaiting=0 nmidlelocked=0 stopwait=0 sysmonwait=%u\n", sched.sysmonwait.load());  // proc.go:5426
+  }
+  for (int32_t i = 0; i < gomaxprocs; i++) {  // proc.go:5431
+    p* pp = allp[i];
+    m* mp = pp->m_.load();               // proc.go:5432
+    uint32_t h = pp->runqhead.load();    // proc.go:5433
+    uint32_t t = pp->runqtail.load();    // proc.go:5434
+    if (detailed) {                      // proc.go:5435
+      int64_t id = mp != nullptr ? mp->id : -1;  // proc.go:5436-5439
+      print("  P%d: status=%u schedtick=%u syscalltick=0 m=%lld runqsize=%u gfreecnt=%d timerslen=%d\n",
+            i, pp->status.load(), pp->schedtick, static_cast<long long>(id), t - h, pp->gFree.n,
+            pp->ntimers);  // proc.go:5440
+    } else {
+      print(" ");                          // proc.go:5444
+      if (i == 0) print("[");              // proc.go:5445-5447
+      print("%u", t - h);                  // proc.go:5448
+      if (i == gomaxprocs - 1) print("]\n");  // proc.go:5449-5451
+    }
+  }
+  if (!detailed) {          // proc.go:5455
+    unlock(&sched.lock);    // proc.go:5456
+    return;                 // proc.go:5457
+  }
+  for (m* mp = allm; mp != nullptr; mp = mp->alllink) {  // proc.go:5460
+    p* pp = mp->p_.load();                                // proc.go:5461
+    g* gp = mp->curg;                                     // proc.go:5462
+    int32_t id1 = pp != nullptr ? pp->id : -1;            // proc.go:5464-5468
+    int64_t id2 = gp != nullptr ? gp->goid : -1;          // proc.go:5469-5472
+    print("  M%lld: p=%d curg=%lld mallocing=0 throwing=%d preemptoff= locks=0 dying=%d "
+          "spinning=%s blocked=%s lockedg=-1\n",
+          static_cast<long long>(mp->id), id1, static_cast<long long>(id2),
+          static_cast<int>(mp->throwing), mp->dying, mp->spinning ? "true" : "false",
+          mp->blocked.load() ? "true" : "false");  // proc.go:5477
+  }
+  for (g* gp = __atomic_load_n(&allg_head, __ATOMIC_ACQUIRE); gp != nullptr;
+       gp = __atomic_load_n(&gp->alllink, __ATOMIC_ACQUIRE)) {  // proc.go:5480  forEachG
+    m* mp = gp->mp;                                               // proc.go:5481
+    int64_t id1 = mp != nullptr ? mp->id : -1;                    // proc.go:5483-5486
+    print("  G%lld: status=%u(%s) m=%lld lockedm=-1\n", static_cast<long long>(gp->goid),
+          gp->atomicstatus.load(), waitReasonString(gp->waitreason),
+          static_cast<long long>(id1));  // proc.go:5491
+  }
+  unlock(&sched.lock);  // proc.go:5493
+}
 
 // proc.go:5538  Put mp on the idle list; sched.lock held.
 void mput(m* mp) {

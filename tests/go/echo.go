@@ -5,6 +5,9 @@
 //	echo                 the demo: a listener, 4 clients echoing 3 messages
 //	                     each, one read whose 50 ms deadline expires
 //	echo -serve ADDR     an echo server, a goroutine per connection
+//
+// NETPOLL_EXECTRACE=FILE writes Go's execution trace of the demo to FILE
+// (runtime/trace), as the same variable makes build/demo write ours.
 package main
 
 import (
@@ -13,6 +16,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"runtime/trace"
 	"sync"
 	"time"
 )
@@ -71,6 +75,18 @@ func main() {
 		return
 	}
 
+	if path := os.Getenv("NETPOLL_EXECTRACE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil {
+			err = trace.Start(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "NETPOLL_EXECTRACE:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		defer trace.Stop()
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -129,6 +145,7 @@ func main() {
 	ln.Close()
 	fmt.Println("go echo: every echo matched and the deadline expired:", ok)
 	if !ok {
+		trace.Stop()
 		os.Exit(1)
 	}
 }
