@@ -1478,7 +1478,7 @@ void sysmon() {
       }
     }
     idle++;  // proc.go:5261  retake found nothing: it is not rebuilt
-    // proc.go:5263-5271 left out: the forced GC.
+    // proc.go:5264-5271 left out: the forced GC.
     if (debug.schedtrace > 0 && lasttrace + int64_t{debug.schedtrace} * 1000000 <= now) {  // proc.go:5272
       lasttrace = now;                                                                      // proc.go:5273
       schedtrace(debug.scheddetail > 0);                                                    // proc.go:5274
@@ -1535,23 +1535,23 @@ __attribute__((no_sanitize("thread"))) void schedtrace(bool detailed) {
   for (m* mp = allm; mp != nullptr; mp = mp->alllink) {  // proc.go:5460
     p* pp = mp->p_.load();                                // proc.go:5461
     g* gp = mp->curg;                                     // proc.go:5462
-    int32_t id1 = pp != nullptr ? pp->id : -1;            // proc.go:5464-5468
-    int64_t id2 = gp != nullptr ? gp->goid : -1;          // proc.go:5469-5472
+    int32_t id1 = pp != nullptr ? pp->id : -1;            // proc.go:5464-5467
+    int64_t id2 = gp != nullptr ? gp->goid : -1;          // proc.go:5468-5471
     print("  M%lld: p=%d curg=%lld mallocing=0 throwing=%d preemptoff= locks=0 dying=%d "
           "spinning=%s blocked=%s lockedg=-1\n",
           static_cast<long long>(mp->id), id1, static_cast<long long>(id2),
           static_cast<int>(mp->throwing), mp->dying, mp->spinning ? "true" : "false",
-          mp->blocked.load() ? "true" : "false");  // proc.go:5477
+          mp->blocked.load() ? "true" : "false");  // proc.go:5476
   }
   for (g* gp = __atomic_load_n(&allg_head, __ATOMIC_ACQUIRE); gp != nullptr;
-       gp = __atomic_load_n(&gp->alllink, __ATOMIC_ACQUIRE)) {  // proc.go:5480  forEachG
-    m* mp = gp->mp;                                               // proc.go:5481
-    int64_t id1 = mp != nullptr ? mp->id : -1;                    // proc.go:5483-5486
+       gp = __atomic_load_n(&gp->alllink, __ATOMIC_ACQUIRE)) {  // proc.go:5479  forEachG
+    m* mp = gp->mp;                                               // proc.go:5480
+    int64_t id1 = mp != nullptr ? mp->id : -1;                    // proc.go:5482-5485
     print("  G%lld: status=%u(%s) m=%lld lockedm=-1\n", static_cast<long long>(gp->goid),
           gp->atomicstatus.load(), waitReasonString(gp->waitreason),
-          static_cast<long long>(id1));  // proc.go:5491
+          static_cast<long long>(id1));  // proc.go:5490
   }
-  unlock(&sched.lock);  // proc.go:5493
+  unlock(&sched.lock);  // proc.go:5492
 }
 
 // proc.go:5538  Put mp on the idle list; sched.lock held.

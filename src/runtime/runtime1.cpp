@@ -100,7 +100,7 @@ void parsedebugvars() {
   for (; p != nullptr && *p != 0;) {                      // runtime1.go:375
     const char* comma = std::strchr(p, ',');              // runtime1.go:377
     size_t n = comma ? static_cast<size_t>(comma - p) : std::strlen(p);
-    const char* field = p;                                // runtime1.go:378-382
+    const char* field = p;                                // runtime1.go:376-382
     p = comma ? comma + 1 : p + n;
     const char* eq = static_cast<const char*>(std::memchr(field, '=', n));  // runtime1.go:383
     if (eq == nullptr) continue;                          // runtime1.go:384-386

@@ -578,7 +578,8 @@ std::vector<std::string> go_names(const std::string& ours) {
       {"mstart", {"mstart1", "mstart", "mstart0", "mexit"}},
       {"malg", {"malg", "allgadd"}},  // ours appends the new g to allgs too
       {"tracebackothers", {"tracebackothers", "forEachGRace"}},
-      {"g0stack", {"mstart0"}},  // mstart0's g0 stack bounds, asked for early for m0
+      {"g0stack", {"mstart0"}},
+      {"atoi32", {"atoi32", "atoi64"}},  // atoi64's parse, then atoi32's check  // mstart0's g0 stack bounds, asked for early for m0
       {"run", {"schedinit", "startTheWorldWithSema", "dropm"}},
       {"fastrand", {"fastrand"}},
       {"throw_", {"throw", "fatalthrow"}},
