@@ -69,6 +69,7 @@ RUNTIME_SRC := \
 	src/runtime/netpoll.cpp \
 	src/runtime/netpoll_epoll.cpp \
 	src/runtime/netpolltrace.cpp \
+	src/runtime/trace.cpp \
 	src/runtime/os_linux.cpp \
 	src/runtime/panic.cpp \
 	src/runtime/print.cpp \
@@ -144,6 +145,7 @@ TEST_SRC := \
 	tests/vdso_linux_test.cpp \
 	tests/demo_test.cpp \
 	tests/goref_test.cpp \
+	tests/trace_test.cpp \
 	tests/make_test.cpp \
 	tests/notes_test.cpp \
 	tests/conformance_test.cpp \
@@ -243,9 +245,10 @@ gdb: deps $(B)/demo
 	NETPOLL_PROCS=1 gdb -q -x src/runtime/runtime-gdb.py \
 	  -ex 'break runtime::netpollinit' -ex 'break epollwait' -ex netpoll-guide $(B)/demo
 
-# Mermaid's CLI, for the diagram test (tests/mermaid_check.py): pinned by
-# tests/npm/package-lock.json, installed under build/npm with its install
-# scripts off and no browser download; it drives Debian's Chromium.
+# Mermaid's CLI, for the diagram test (tests/mermaid_check.py), and
+# speedscope's static viewer, for make timeline: pinned by
+# tests/npm/package-lock.json, installed under build/npm with their install
+# scripts off and no browser download; they drive Debian's Chromium.
 MMDC := build/npm/node_modules/.bin/mmdc
 $(MMDC): tests/npm/package.json tests/npm/package-lock.json | deps
 	@mkdir -p build/npm
@@ -263,13 +266,16 @@ gdb-transcripts: deps $(B)/demo build/go/echo
 
 # The demo's timeline (NETPOLLTRACE=json:), checked by tests/trace_check.py,
 # drawn as one page and photographed by headless Chromium (installed when
-# missing); notes/trace.md shows the photograph.
-timeline: deps $(B)/demo
+# missing), and opened in speedscope's static viewer (pinned, from npm,
+# beside Mermaid's CLI) and photographed there too; notes/trace.md shows the
+# photographs.  Perfetto (ui.perfetto.dev) opens the same file.
+timeline: deps $(B)/demo $(MMDC)
 	@mkdir -p $(B)/timeline
 	@NETPOLLTRACE=json:$(B)/timeline/demo.json NETPOLL_PROCS=2 $(B)/demo >/dev/null
 	@python3 tests/trace_check.py $(B)/timeline/demo.json
 	@python3 src/tools/timeline.py $(B)/timeline/demo.json $(B)/timeline/demo.html \
-	  --png $(B)/timeline/demo.png --to 2.5
+	  --png $(B)/timeline/demo.png
+	@node src/tools/speedscope.js $(B)/timeline/demo.json $(B)/timeline/speedscope.png
 
 # notes/exercises.md, checked: each change makes its named test fail.
 exercises: deps
@@ -452,7 +458,7 @@ NEEDS_sxs := golang-go
 NEEDS_notes-map := golang-go
 NEEDS_html := golang-go python3-pygments python3-markdown npm chromium
 NEEDS_html-check := $(NEEDS_html) fonts-wqy-microhei
-NEEDS_timeline := chromium
+NEEDS_timeline := chromium npm
 NEEDS_bench := golang-go
 NEEDS_bench-run := libbenchmark-dev linux-perf
 NEEDS := nasm g++ $(foreach g,$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL)),$(NEEDS_$(g)))

@@ -229,6 +229,16 @@ TEST(Conformance, NetpollerSystemCallsMatchGo119sRuntime) {
   Trace theirs = trace(go);
   if (!theirs.ok && theirs.why.rfind("strace cannot", 0) == 0) GTEST_SKIP() << theirs.why;
   ASSERT_TRUE(theirs.ok) << theirs.why;
+  // Whether Go's M ever finds nothing to do and no timer, and so blocks
+  // with -1, depends on how the clients' bytes fall in time: 1 run in 20 or
+  // so it never does.  Go's facts are those of up to five runs of it, until
+  // one has blocked.
+  for (int run = 1; run < 5 && !theirs.facts.count(as_built("wait timeout -1 (block)")); run++) {
+    Trace again = trace(go);
+    ASSERT_TRUE(again.ok) << again.why;
+    theirs.facts.insert(again.facts.begin(), again.facts.end());
+    theirs.breaks.insert(again.breaks.begin(), again.breaks.end());
+  }
   // LeakSanitizer cannot run under ptrace; the sanitizer builds keep the rest.
   Trace ours = trace(
       "env ASAN_OPTIONS=detect_leaks=0 NETPOLL_PROCS=2 " + testutil::build_dir() + "/demo", true);

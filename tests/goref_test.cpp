@@ -809,7 +809,7 @@ TEST(GoRef, SxsWrapsToTheWidthAndLosesNoText) {
 // statement under `if (netpolltrace && old != 0)` once showed as ours only.
 TEST(GoRef, SxsMarksEveryTraceCallAsWatchingTheProgram) {
   if (goref::goroot119().empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
-  std::regex unmarked(R"(^ +[=~+.] +[0-9]+ +.*\btrace(?:Sem|f|Go\w+|Netpoll|Idle)\()");
+  std::regex unmarked(R"(^ +[=~+.] +[0-9]+ +.*\b(?:trace(?:Sem|f|Netpoll|Idle)|narrate\w+)\()");
   int calls = 0;
   for (const char* fn : {"netpollblock", "netpollunblock", "netpollblockcommit", "netpoll",
                          "poll_runtime_pollReset", "netpolldeadlineimpl", "runOneTimer"}) {

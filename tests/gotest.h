@@ -29,7 +29,8 @@ inline runtime::g* spawn(std::function<void()> fn) {
 // Park the calling goroutine until another readies it (Go's gopark with no
 // commit condition): for tests that need a goroutine to wait on a state.
 inline void park() {
-  runtime::gopark([](runtime::g*, void*) { return true; }, nullptr, runtime::waitReason::zero);
+  runtime::gopark([](runtime::g*, void*) { return true; }, nullptr, runtime::waitReason::zero,
+                  runtime::traceEvGoBlock, 1);
 }
 
 // Count the goroutines, other than the caller, that are parked for this

@@ -159,7 +159,7 @@ TEST_P(EachTarget, InstallsOnlyWhatItUses) {
 INSTANTIATE_TEST_SUITE_P(
     Make, EachTarget,
     testing::Values(Installs{"run", "nasm g++"}, Installs{"tour", "nasm g++"},
-                    Installs{"gdb", "nasm g++ gdb"}, Installs{"timeline", "nasm g++ chromium"},
+                    Installs{"gdb", "nasm g++ gdb"}, Installs{"timeline", "nasm g++ chromium npm"},
                     Installs{"html", "nasm g++ chromium npm"},
                     Installs{"html-check", "nasm g++ chromium npm"},
                     Installs{"test", "nasm g++ gdb strace valgrind chromium npm"}),

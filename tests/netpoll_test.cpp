@@ -142,7 +142,7 @@ TEST_F(PollDesc, NotificationBetweenPdWaitAndParkIsNotLost) {
         // netpollblock's steps, with our commit in gopark's place.
         uintptr_t expected = 0;
         ASSERT_TRUE(pd->rg.compare_exchange_strong(expected, rt::pdWait));
-        rt::gopark(notify_then_commit, &pd->rg, rt::waitReason::IOWait);
+        rt::gopark(notify_then_commit, &pd->rg, rt::waitReason::IOWait, rt::traceEvGoBlockNet, 5);
         // The commit failed, so gopark returned at once, with no goready.
         result = pd->rg.exchange(0) == rt::pdReady;
       },

@@ -197,3 +197,24 @@ TEST(Netpolltrace, TheExcerptsInTheNoteAreInTodaysFormat) {
     EXPECT_TRUE(goref::same_func(fn->name, m[8])) << l;
   }
 }
+
+// The timeline in a maintained offline viewer: speedscope's static build
+// (pinned, tests/npm) opens the file in headless Chromium, with a track
+// for each M and goroutine, and is photographed (src/tools/speedscope.js).
+TEST(Netpolltrace, SpeedscopeOpensTheTimelineOffline) {
+  std::string viewer = PROJECT_ROOT "/build/npm/node_modules/speedscope/dist/release/index.html";
+  if (access(viewer.c_str(), R_OK) != 0) GTEST_SKIP() << "no " << viewer << " (make test installs it)";
+  std::string json = testutil::build_dir() + "/tests/speedscope.json";
+  std::string png = testutil::build_dir() + "/tests/speedscope.png";
+  unlink(png.c_str());
+  demo("json:" + json);
+  int st = 0;
+  std::string out =
+      sh("node " PROJECT_ROOT "/src/tools/speedscope.js " + json + " " + png, &st);
+  ASSERT_EQ(st, 0) << out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(Ms \(threads\) \(pid 1\), M0 \(tid 0\) \(1/([0-9]+)\))")))
+      << out;
+  EXPECT_GE(std::stoi(m[1]), 10) << "a track for each M and goroutine";
+  EXPECT_EQ(access(png.c_str(), R_OK), 0) << out;
+}

@@ -46,7 +46,7 @@ void park_into(std::atomic<rt::g*>* where) {
         static_cast<std::atomic<rt::g*>*>(p)->store(gp);
         return true;
       },
-      where, rt::waitReason::zero);
+      where, rt::waitReason::zero, rt::traceEvGoBlock, 1);
 }
 
 }  // namespace
@@ -98,7 +98,7 @@ TEST(Proc, TwoProcsRunTwoGoroutinesAtOnce) {
 TEST(Proc, GoparkWithRefusingCommitResumesAtOnce) {
   bool resumed = false;
   int32_t left = gotest::go([&] {
-    rt::gopark([](rt::g*, void*) { return false; }, nullptr, rt::waitReason::zero);
+    rt::gopark([](rt::g*, void*) { return false; }, nullptr, rt::waitReason::zero, rt::traceEvGoBlock, 1);
     resumed = true;
   });
   EXPECT_TRUE(resumed);

@@ -2,11 +2,13 @@
 # trace_check.py FILE - is FILE (NETPOLLTRACE=json:FILE) a timeline that
 # Perfetto and chrome://tracing will draw as meant?
 #
-# Well-formed JSON in the Trace Event Format's array form; every event with
-# ph, pid, tid, ts and name; on every track each E closes the B above it,
-# and nothing is left open; every track named; every flow arrow that starts
-# ("s") lands ("f") no earlier, and both ends sit inside a slice of their
-# track (a viewer draws an arrow only between slices); and the netpoller's
+# Well-formed JSON in the Trace Event Format's object form (traceEvents,
+# displayTimeUnit); every event with ph, pid, tid, ts and name; on every
+# track each E closes the B above it, and nothing is left open; every track
+# named; every flow arrow that starts ("s", on the M that ran netpoll) lands
+# ("f") no earlier on the track of the goroutine it readied, and both ends
+# sit inside a slice of their track (a viewer draws an arrow only between
+# slices); and the netpoller's
 # story is there: goroutines parked in netpollblock, an rg/wg transition to
 # pdReady, the break pipe (or eventfd).  Prints what it counted; exit 1 on a problem.
 import json
@@ -20,8 +22,11 @@ def check(path):
             events = json.load(f)
     except (OSError, ValueError) as e:
         return ["not readable as JSON: %s" % e], {}
-    if not isinstance(events, list):
-        return ["not a JSON array of events"], {}
+    if not isinstance(events, dict) or not isinstance(events.get("traceEvents"), list):
+        return ["not the object form: {\"traceEvents\": [...], \"displayTimeUnit\": ...}"], {}
+    if events.get("displayTimeUnit") not in ("ms", "ns"):
+        problems.append("displayTimeUnit is %r, not \"ms\" or \"ns\"" % events.get("displayTimeUnit"))
+    events = events["traceEvents"]
     stacks, named, opened, flows_s, flows_f = {}, set(), {}, {}, {}
     count = {}
     for n, e in enumerate(events):
@@ -69,6 +74,10 @@ def check(path):
             problems.append("flow %s starts (ts %.3f) and never lands" % (fid, s["ts"]))
         elif f["ts"] < s["ts"]:
             problems.append("flow %s lands before it starts" % fid)
+        elif (f.get("pid"), f.get("tid")) != (2, s.get("args", {}).get("g")):
+            problems.append("flow %s from M%s lands on track %s, not on G%s's, the goroutine it "
+                            "readied" % (fid, s.get("tid"), (f.get("pid"), f.get("tid")),
+                                         s.get("args", {}).get("g")))
     for fid in flows_f:
         if fid not in flows_s:
             problems.append("flow %s lands without a start" % fid)

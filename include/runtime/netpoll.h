@@ -167,7 +167,7 @@ g* netpollunblock(pollDesc* pd, int32_t mode, bool ioready);
 #endif
 int32_t netpollcheckerr(pollDesc* pd, int32_t mode);
 bool netpollblockcommit(g* gp, void* gpp);
-void netpollgoready(g* gp);
+void netpollgoready(g* gp, int traceskip);
 bool netpollblock(pollDesc* pd, int32_t mode, bool waitio);
 void netpolldeadlineimpl(pollDesc* pd, uintptr_t seq, bool read, bool write);
 void netpollDeadline(void* arg, uintptr_t seq);

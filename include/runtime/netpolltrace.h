@@ -1,10 +1,10 @@
 // netpolltrace.h - NETPOLLTRACE: watching the netpoller and the scheduler
-// run.  Ours, not a twin: Go's execution tracer (runtime/trace.go, read by
-// `go tool trace`) is out of scope.  What is Go's is where the hooks sit:
-// traceGoStart, traceGoPark, traceGoUnpark, traceGoSched, traceGoEnd and
-// traceGoCreate are called where proc.go calls its tracer's functions of
-// those names, under `if (netpolltrace)` as Go's are under `if
-// trace.enabled`.  notes/trace.md documents both outputs.
+// run.  Ours, not a twin (Go's execution tracer, runtime/trace.go, is
+// src/runtime/trace.cpp).  What is Go's is where the hooks sit:
+// narrateGoStart, narrateGoPark, narrateGoUnpark, narrateGoSched, narrateGoEnd
+// and narrateGoCreate are called where proc.go calls its tracer's
+// traceGoStart, traceGoPark, ..., under `if (netpolltrace)` as Go's are under
+// `if trace.enabled`.  notes/trace.md documents both outputs.
 //
 //   NETPOLLTRACE=1          a line on stderr for each step of the netpoller:
 //                           time since start, M, P, goroutine, the Go 1.19.8
@@ -42,12 +42,12 @@ void traceSem(const char* gofile, int goline, const char* gofn, const pollDesc* 
 // Each is called where Go calls its tracer's function of that name: in
 // newproc1, execute, park_m, ready (and findRunnable's and injectglist's
 // goroutines from netpoll: by_netpoll), gosched_m, goexit1.
-void traceGoCreate(g* newg);
-void traceGoStart(g* gp);
-void traceGoPark(g* gp);
-void traceGoUnpark(g* gp, bool by_netpoll);
-void traceGoSched(g* gp);
-void traceGoEnd(g* gp);
+void narrateGoCreate(g* newg);
+void narrateGoStart(g* gp);
+void narrateGoPark(g* gp);
+void narrateGoUnpark(g* gp, bool by_netpoll);
+void narrateGoSched(g* gp);
+void narrateGoEnd(g* gp);
 void traceNetpoll(bool begin, int64_t delay);  // ours: an M in netpoll (blocked, if delay != 0)
 void traceIdle(bool begin);                    // ours: an M asleep in stopm
 

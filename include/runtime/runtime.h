@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "runtime/netpolltrace.h"
 #include "runtime/runtime2.h"
@@ -71,6 +72,8 @@ bool showfuncinfo(funcInfo f, bool firstFrame);
 bool isExportedRuntime(const char* name);
 void goroutineheader(g* gp);
 void tracebackothers(g* me);
+int callers(int skip, uintptr_t* pcbuf, int max);
+int gcallers(g* gp, int skip, uintptr_t* pcbuf, int max);
 
 // --- mprof.go (src/runtime/mprof.cpp) ---
 // Go's runtime.Stack: the caller's stack (and, with all, everyone's) as a
@@ -148,16 +151,59 @@ void poll_runtime_Semacquire(std::atomic<uint32_t>* addr);
 void sync_runtime_Semrelease(std::atomic<uint32_t>* addr, bool handoff);
 void poll_runtime_Semrelease(std::atomic<uint32_t>* addr);
 
+// --- trace.go (src/runtime/trace.cpp): the execution tracer ---
+enum : uint8_t {              // trace.go:23  the event types this runtime emits
+  traceEvBatch = 1,           // trace.go:25  [pid, timestamp]
+  traceEvFrequency = 2,       // trace.go:26  [ticks per second]
+  traceEvStack = 3,           // trace.go:27  [id, n, {pc, func, file, line}...]
+  traceEvGomaxprocs = 4,      // trace.go:28  [timestamp, GOMAXPROCS, stack]
+  traceEvProcStart = 5,       // trace.go:29  [timestamp, thread id]
+  traceEvProcStop = 6,        // trace.go:30  [timestamp]
+  traceEvGoCreate = 13,       // trace.go:37  [timestamp, new g, new stack, stack]
+  traceEvGoStart = 14,        // trace.go:38  [timestamp, g, seq]
+  traceEvGoEnd = 15,          // trace.go:39  [timestamp]
+  traceEvGoSched = 17,        // trace.go:41  [timestamp, stack]
+  traceEvGoSleep = 19,        // trace.go:43  [timestamp, stack]
+  traceEvGoBlock = 20,        // trace.go:44  [timestamp, stack]
+  traceEvGoUnblock = 21,      // trace.go:45  [timestamp, g, seq, stack]
+  traceEvGoBlockSync = 25,    // trace.go:49  [timestamp, stack]
+  traceEvGoBlockNet = 27,     // trace.go:51  [timestamp, stack]
+  traceEvGoWaiting = 31,      // trace.go:55  [timestamp, g]
+  traceEvFutileWakeup = 36,   // trace.go:60  [timestamp]
+  traceEvString = 37,         // trace.go:61  [id, length, string]
+  traceEvGoStartLocal = 38,   // trace.go:62  [timestamp, g]
+  traceEvGoUnblockLocal = 39, // trace.go:63  [timestamp, g, stack]
+};
+struct traceState {  // trace.go:111
+  bool enabled;      // trace.go:114  written only while no other M runs
+};
+extern traceState trace;
+const char* StartTrace();
+void StopTrace();
+std::string ReadTrace();
+void traceGomaxprocs(int32_t procs);
+void traceProcStart();
+void traceProcStop(p* pp);
+void traceGoCreate(g* newg, uintptr_t pc);
+void traceGoStart();
+void traceGoEnd();
+void traceGoSched();
+void traceGoPark(uint8_t traceEv, int skip);
+void traceGoUnpark(g* gp, int skip);
+void exectraceStart();  // NETPOLL_EXECTRACE=FILE: a run traced whole (not in Go)
+void exectraceStop();
+
 // --- proc.go (src/runtime/proc.cpp) ---
 g* getg();  // the running g, or nullptr on an M's own stack (g0)
 // This thread's M, or nullptr outside the scheduler.  A C name too:
 // asm/sys_linux_amd64.asm's nanotime1 calls it where Go's reads g_m(R14).
 m* getm() __asm__("runtime_getm");
 uint32_t fastrand();
-void ready(g* gp, bool next);
-void gopark(bool (*unlockf)(g*, void*), void* lock, waitReason reason);
-void goparkunlock(mutex* lock, waitReason reason);
-void goready(g* gp);
+void ready(g* gp, int traceskip, bool next);
+void gopark(bool (*unlockf)(g*, void*), void* lock, waitReason reason, uint8_t traceEv,
+            int traceskip);
+void goparkunlock(mutex* lock, waitReason reason, uint8_t traceEv, int traceskip);
+void goready(g* gp, int traceskip = 0);  // a test's call: goready(gp)
 void Gosched();
 void casgstatus(g* gp, uint32_t oldval, uint32_t newval);
 g* newproc(void (*fn)(void*), void* arg);

@@ -232,6 +232,8 @@ struct g {
   uintptr_t sigcode1;  // runtime2.go:480  and its address
   uintptr_t sigpc;     // runtime2.go:481  and the pc that faulted
   uintptr_t gopc;      // runtime2.go:482  the pc of the newproc call that made it
+  uint64_t traceseq;   // runtime2.go:474  the execution tracer's sequence for it
+  p* tracelastp;       // runtime2.go:475  the P that last emitted an event for it
 };
 
 // signal_unix.go:1284  A gsignal's stack bounds, kept aside while the
@@ -257,6 +259,9 @@ struct m {
   m* schedlink;                    // runtime2.go:566  next on sched.midle
   bool (*waitunlockf)(g*, void*);  // runtime2.go:572  gopark's commit
   void* waitlock;                  // runtime2.go:573  and its argument
+  uint8_t waittraceev;             // runtime2.go:574  gopark's event for the tracer
+  int waittraceskip;               // runtime2.go:575  and the frames to leave off its stack
+  bool startingtrace;              // runtime2.go:576  StartTrace is writing its first events
   void (*mstartfn)();              // runtime2.go:538  what a new M runs first (sysmon)
   g* (*mcallfn)(g*);               // the function mcall runs on g0 (Go passes it in DI)
   void* g0_tsan_fiber;             // TSan's handle for g0
@@ -373,6 +378,7 @@ struct p {
   int32_t ntimers, timerscap;
   std::atomic<uint32_t> numTimers;      // runtime2.go:736  timers in the heap
   std::atomic<uint32_t> deletedTimers;  // runtime2.go:740  of which timerDeleted
+  struct traceBuf* tracebuf;            // runtime2.go:666  its execution-trace events
 
   void init(int32_t id);  // proc.go's p.init and p.destroy (src/runtime/proc.cpp)
   void destroy();

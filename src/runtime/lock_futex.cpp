@@ -100,11 +100,11 @@ void notewakeup(note* n) {
 // may sleep: a goroutine would block its whole M.
 void notesleep(note* n) {
   if (getg() != nullptr) throw_("notesleep not on g0");  // lock_futex.go:150-152
-  m* mp = getm();
+  m* mp = getm();  // nullptr on a test's thread, which has no M (not in Go)
   while (n->key.load(std::memory_order_acquire) == 0) {  // lock_futex.go:158
-    mp->blocked.store(true);                             // lock_futex.go:159
+    if (mp) mp->blocked.store(true);                     // lock_futex.go:159
     futexsleep(&n->key, 0, -1);                          // lock_futex.go:160
-    mp->blocked.store(false);                            // lock_futex.go:164
+    if (mp) mp->blocked.store(false);                    // lock_futex.go:164
   }
 }
 
@@ -118,9 +118,10 @@ bool notetsleep(note* n, int64_t ns) {
   if (n->key.load(std::memory_order_acquire) != 0) return true;  // lock_futex.go:192-194
   int64_t deadline = nanotime() + ns;                            // lock_futex.go:196
   for (;;) {                                                     // lock_futex.go:197
-    getm()->blocked.store(true);                                 // lock_futex.go:201
+    m* mp = getm();  // nullptr on a test's thread, which has no M (not in Go)
+    if (mp) mp->blocked.store(true);                             // lock_futex.go:201
     futexsleep(&n->key, 0, ns);                                  // lock_futex.go:202
-    getm()->blocked.store(false);                                // lock_futex.go:206
+    if (mp) mp->blocked.store(false);                            // lock_futex.go:206
     if (n->key.load(std::memory_order_acquire) != 0) break;      // lock_futex.go:207-209
     int64_t now = nanotime();                                    // lock_futex.go:210
     if (now >= deadline) break;                                  // lock_futex.go:211-213

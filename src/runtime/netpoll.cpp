@@ -289,8 +289,8 @@ void poll_runtime_pollSetDeadline(pollDesc* pd, int64_t d, int32_t mode) {
   if (pd->wd < 0) wg = netpollunblock(pd, 'w', false);  // netpoll.go:395-397
 #endif
   unlock(&pd->lock);           // netpoll.go:398
-  if (rg) netpollgoready(rg);  // netpoll.go:399-401
-  if (wg) netpollgoready(wg);  // netpoll.go:402-404
+  if (rg) netpollgoready(rg, 3);  // netpoll.go:399-401
+  if (wg) netpollgoready(wg, 3);  // netpoll.go:402-404
 #if NETPOLL_GO >= 122
   netpollAdjustWaiters(delta);
 #endif
@@ -323,8 +323,8 @@ void poll_runtime_pollUnblock(pollDesc* pd) {
     pd->wt.f = nullptr;       // netpoll.go:426
   }
   unlock(&pd->lock);           // netpoll.go:428
-  if (rg) netpollgoready(rg);  // netpoll.go:429-431
-  if (wg) netpollgoready(wg);  // netpoll.go:432-434
+  if (rg) netpollgoready(rg, 3);  // netpoll.go:429-431
+  if (wg) netpollgoready(wg, 3);  // netpoll.go:432-434
 #if NETPOLL_GO >= 122
   netpollAdjustWaiters(delta);
 #endif
@@ -399,14 +399,14 @@ bool netpollblockcommit(g* gp, void* gpp) {
 // 1.19 decrements netpollWaiters here, and only here: a g woken by netpoll
 // itself (through netpollready and injectglist) is never subtracted, so the
 // count only grows (golang/go#33624, still open in 1.19).  Kept.
-void netpollgoready(g* gp) {
+void netpollgoready(g* gp, int traceskip) {
 #if NETPOLL_GO >= 122
   // go1.22 netpoll.go, netpollgoready: no decrement here; every path that
   // wakes a waiter counts it and calls netpollAdjustWaiters.
 #else
   netpollWaiters.fetch_sub(1);  // netpoll.go:491
 #endif
-  goready(gp);  // netpoll.go:492
+  goready(gp, traceskip + 1);  // netpoll.go:492
 }
 
 #if NETPOLL_GO >= 122
@@ -448,7 +448,7 @@ bool netpollblock(pollDesc* pd, int32_t mode, bool waitio) {
     g* gp = getg();
     gp->waitfd = pd->fd;
     gp->waitmode = mode;
-    gopark(netpollblockcommit, gpp, waitReason::IOWait);  // netpoll.go:526
+    gopark(netpollblockcommit, gpp, waitReason::IOWait, traceEvGoBlockNet, 5);  // netpoll.go:526
   }
   // Swap, not store: a pdReady that arrived after the
   // park (or instead of it) must be seen, not overwritten.
@@ -546,8 +546,8 @@ void netpolldeadlineimpl(pollDesc* pd, uintptr_t seq, bool read, bool write) {
 #endif
   }
   unlock(&pd->lock);           // netpoll.go:596
-  if (rg) netpollgoready(rg);  // netpoll.go:597-599
-  if (wg) netpollgoready(wg);  // netpoll.go:600-602
+  if (rg) netpollgoready(rg, 0);  // netpoll.go:597-599
+  if (wg) netpollgoready(wg, 0);  // netpoll.go:600-602
 #if NETPOLL_GO >= 122
   netpollAdjustWaiters(delta);
 #endif

@@ -193,14 +193,14 @@ void traceSem(const char* gofile, int goline, const char* gofn, const pollDesc* 
          semname(new_, b, sizeof b), *why ? ": " : "", why);
 }
 
-void traceGoCreate(g* newg) {
+void narrateGoCreate(g* newg) {
   if (mode != Mode::json) return;
   lock(&tracelock);
   set_g(newg->goid, "runnable", now_us());
   unlock(&tracelock);
 }
 
-void traceGoStart(g* gp) {
+void narrateGoStart(g* gp) {
   if (mode != Mode::json) return;
   lock(&tracelock);
   double ts = now_us();
@@ -208,15 +208,15 @@ void traceGoStart(g* gp) {
   set_m(name, ts);
   set_g(gp->goid, "running on M" + std::to_string(m_id()), ts);
   GState& st = gs[gp->goid];
-  if (st.flow) {  // the arrow from the netpoll that readied it lands here
-    emit("f", 1, m_id(), "readied by netpoll", ts,
+  if (st.flow) {  // the arrow from the netpoll that readied it lands here, on its own track
+    emit("f", 2, gp->goid, "readied by netpoll", ts,
          ",\"cat\":\"netpoll\",\"bp\":\"e\",\"id\":" + std::to_string(st.flow));
     st.flow = 0;
   }
   unlock(&tracelock);
 }
 
-void traceGoPark(g* gp) {
+void narrateGoPark(g* gp) {
   if (mode != Mode::json) return;
   lock(&tracelock);
   double ts = now_us();
@@ -236,7 +236,7 @@ void traceGoPark(g* gp) {
   unlock(&tracelock);
 }
 
-void traceGoUnpark(g* gp, bool by_netpoll) {
+void narrateGoUnpark(g* gp, bool by_netpoll) {
   if (mode != Mode::json) return;
   lock(&tracelock);
   double ts = now_us();
@@ -247,12 +247,13 @@ void traceGoUnpark(g* gp, bool by_netpoll) {
     uint64_t id = nextflow++;
     gs[gp->goid].flow = id;
     emit("s", 1, m_id(), "readied by netpoll", ts,
-         ",\"cat\":\"netpoll\",\"id\":" + std::to_string(id));
+         ",\"cat\":\"netpoll\",\"id\":" + std::to_string(id) + ",\"args\":{\"g\":" +
+             std::to_string(gp->goid) + "}");
   }
   unlock(&tracelock);
 }
 
-void traceGoSched(g* gp) {
+void narrateGoSched(g* gp) {
   if (mode != Mode::json) return;
   lock(&tracelock);
   double ts = now_us();
@@ -261,7 +262,7 @@ void traceGoSched(g* gp) {
   unlock(&tracelock);
 }
 
-void traceGoEnd(g* gp) {
+void narrateGoEnd(g* gp) {
   if (mode != Mode::json) return;
   lock(&tracelock);
   double ts = now_us();
@@ -291,9 +292,11 @@ void traceFlush() {
   double ts = now_us();
   for (auto& [id, open] : ms) set_slice(1, id, &open, "", ts);
   for (auto& [id, st] : gs) set_slice(2, id, &st.slice, "", ts);
-  std::string out = "[\n" + events;
+  // The Trace Event Format's object form, which Perfetto, chrome://tracing
+  // and speedscope all take.
+  std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n" + events;
   if (out.size() >= 2 && out[out.size() - 2] == ',') out.erase(out.size() - 2, 1);  // the last ,
-  out += "]\n";
+  out += "]}\n";
   for (size_t at = 0; at < out.size();) {
     int32_t n = write1(static_cast<uintptr_t>(json_fd), out.data() + at,
                        static_cast<int32_t>(std::min<size_t>(out.size() - at, 1 << 20)));

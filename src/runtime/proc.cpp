@@ -293,7 +293,8 @@ void Gosched() {
 
 // proc.go:346  Park the running g.  On g0, unlockf(gp, lock) decides: true
 // keeps it parked until goready; false runs it again at once.
-void gopark(bool (*unlockf)(g*, void*), void* lock_, waitReason reason) {
+void gopark(bool (*unlockf)(g*, void*), void* lock_, waitReason reason, uint8_t traceEv,
+            int traceskip) {
   onM("gopark");  // not in Go
   m* mp = getm();
   g* gp = mp->curg;                                                         // proc.go:351
@@ -301,23 +302,26 @@ void gopark(bool (*unlockf)(g*, void*), void* lock_, waitReason reason) {
   mp->waitlock = lock_;                                                     // proc.go:356
   mp->waitunlockf = unlockf;                                                // proc.go:357
   gp->waitreason = reason;                                                  // proc.go:358
+  mp->waittraceev = traceEv;                                                // proc.go:359
+  mp->waittraceskip = traceskip;                                            // proc.go:360
   mcall(park_m);                                                            // proc.go:363
 }
 
 // proc.go:368  Park, releasing lock once the g is safely parked.
-void goparkunlock(mutex* lock_, waitReason reason) {
-  gopark(parkunlock_c, lock_, reason);  // proc.go:369
+void goparkunlock(mutex* lock_, waitReason reason, uint8_t traceEv, int traceskip) {
+  gopark(parkunlock_c, lock_, reason, traceEv, traceskip);  // proc.go:369
 }
 
 // proc.go:372  Ready gp into runnext: a g woken by I/O or a semaphore runs
 // next on this P.
-void goready(g* gp) { ready(gp, true); }  // proc.go:374
+void goready(g* gp, int traceskip) { ready(gp, traceskip, true); }  // proc.go:374
 
 // proc.go:843  Make gp, parked, runnable: into this P's runnext (next) or
 // the back of its run queue, and wake an M to run it if any P is idle.
-void ready(g* gp, bool next) {
+void ready(g* gp, int traceskip, bool next) {
   onM("goready");                                            // not in Go
-  if (netpolltrace) traceGoUnpark(gp, false);                // proc.go:844-846  traceGoUnpark
+  if (trace.enabled) traceGoUnpark(gp, traceskip);           // proc.go:844-846
+  if (netpolltrace) narrateGoUnpark(gp, false);                // proc.go:844-846  traceGoUnpark
   uint32_t status = gp->atomicstatus.load();                 // proc.go:848
   if (status != Gwaiting) throw_("bad g->status in ready");  // proc.go:853-856
   casgstatus(gp, Gwaiting, Grunnable);                       // proc.go:859
@@ -580,7 +584,8 @@ void execute(g* gp, bool inheritTime) {
     casgstatus(gp, Grunnable, Grunning);           // proc.go:2531
     gp->stackguard0 = gp->stack_lo + StackGuard_;  // proc.go:2534
     if (!inheritTime) mp->p_.load()->schedtick++;  // proc.go:2535-2537
-    if (netpolltrace) traceGoStart(gp);            // proc.go:2551  traceGoStart
+    if (trace.enabled) traceGoStart();              // proc.go:2545-2552  (no system calls here)
+    if (netpolltrace) narrateGoStart(gp);            // proc.go:2551  traceGoStart
     gogo(mp, gp);                                  // proc.go:2554
     // Back on g0: mcall's second half.
     auto fn = mp->mcallfn;  // asm_amd64.s:447  Go loads fn into R12 (from the closure in DX)
@@ -646,7 +651,8 @@ top:  // proc.go:2568
       netpollAdjustWaiters(delta);  // go1.22 proc.go, findRunnable
 #endif
       casgstatus(gp, Gwaiting, Grunnable);        // proc.go:2650
-      if (netpolltrace) traceGoUnpark(gp, true);  // proc.go:2651-2653  traceGoUnpark
+      if (trace.enabled) traceGoUnpark(gp, 0);      // proc.go:2651-2653
+      if (netpolltrace) narrateGoUnpark(gp, true);  // proc.go:2651-2653  traceGoUnpark
       return gp;                                  // proc.go:2654
     }
   }
@@ -751,7 +757,8 @@ top:  // proc.go:2568
         netpollAdjustWaiters(delta);  // go1.22 proc.go, findRunnable
 #endif
         casgstatus(gp, Gwaiting, Grunnable);        // proc.go:2856
-        if (netpolltrace) traceGoUnpark(gp, true);  // proc.go:2857-2859  traceGoUnpark
+        if (trace.enabled) traceGoUnpark(gp, 0);      // proc.go:2857-2859
+        if (netpolltrace) narrateGoUnpark(gp, true);  // proc.go:2857-2859  traceGoUnpark
         return gp;                                  // proc.go:2860
       }
       if (wasSpinning) {                // proc.go:2862
@@ -903,9 +910,12 @@ void resetspinning() {
 // run queue (or all of them globally if this M has no P).
 void injectglist(gList* glist) {
   if (glist->empty()) return;                                     // proc.go:3122-3124
+  if (trace.enabled)                                              // proc.go:3125
+    for (g* gp = glist->head; gp != nullptr; gp = gp->schedlink)  // proc.go:3126
+      traceGoUnpark(gp, 0);                                       // proc.go:3127
   if (netpolltrace)                                               // proc.go:3125
     for (g* gp = glist->head; gp != nullptr; gp = gp->schedlink)  // proc.go:3126
-      traceGoUnpark(gp, true);                                    // proc.go:3127
+      narrateGoUnpark(gp, true);                                    // proc.go:3127
   g* head = glist->head;                                          // proc.go:3133
   g* tail = nullptr;                                              // proc.go:3134
   int qsize = 0;                                                  // proc.go:3135
@@ -1042,7 +1052,8 @@ bool parkunlock_c(g*, void* lock_) {
 // commit function, and if it says no, run gp again straight away.
 g* park_m(g* gp) {
   m* mp = getm();
-  if (netpolltrace) traceGoPark(gp);        // proc.go:3344-3346  traceGoPark
+  if (trace.enabled) traceGoPark(mp->waittraceev, mp->waittraceskip);  // proc.go:3344-3346
+  if (netpolltrace) narrateGoPark(gp);        // proc.go:3344-3346  traceGoPark
   casgstatus(gp, Grunning, Gwaiting);       // proc.go:3348
   // Not in Go: Go's garbage collector notes when it first finds a g
   // blocked (waitsince, for the traceback's "3 minutes"); with no GC here,
@@ -1054,7 +1065,8 @@ g* park_m(g* gp) {
     mp->waitunlockf = nullptr;              // proc.go:3353
     mp->waitlock = nullptr;                 // proc.go:3354
     if (!ok) {                              // proc.go:3355
-      if (netpolltrace) traceGoUnpark(gp, false);  // proc.go:3356-3358  traceGoUnpark
+      if (trace.enabled) traceGoUnpark(gp, 2);       // proc.go:3356-3358
+      if (netpolltrace) narrateGoUnpark(gp, false);  // proc.go:3356-3358  traceGoUnpark
       casgstatus(gp, Gwaiting, Grunnable);  // proc.go:3359
       return gp;                            // proc.go:3360  execute(gp, true)
     }
@@ -1076,14 +1088,16 @@ g* goschedImpl(g* gp) {
 
 // proc.go:3382
 g* gosched_m(g* gp) {
-  if (netpolltrace) traceGoSched(gp);  // proc.go:3383-3385  traceGoSched
+  if (trace.enabled) traceGoSched();     // proc.go:3383-3385
+  if (netpolltrace) narrateGoSched(gp);  // proc.go:3383-3385  traceGoSched
   return goschedImpl(gp);              // proc.go:3386
 }
 }  // namespace
 
 // proc.go:3469  Called (by asm goexit) when a g's function returns.
 extern "C" void goexit1() {
-  if (netpolltrace) traceGoEnd(getg());  // proc.go:3473-3475  traceGoEnd
+  if (trace.enabled) traceGoEnd();         // proc.go:3473-3475
+  if (netpolltrace) narrateGoEnd(getg());  // proc.go:3473-3475  traceGoEnd
   mcall(goexit0);                        // proc.go:3476
   throw_("goexit1: resumed a dead goroutine");
 }
@@ -1212,7 +1226,8 @@ g* newproc1(void (*fn)(void*), void* arg, bool is_main, uintptr_t callerpc) {
   casgstatus(newg, Gdead, Grunnable);  // proc.go:4176
   // proc.go:4179-4187  Go hands out ids in batches per P; ours one at a time.
   newg->goid = static_cast<int64_t>(++sched.goidgen);
-  if (netpolltrace) traceGoCreate(newg);  // proc.go:4197-4199  traceGoCreate
+  if (trace.enabled) traceGoCreate(newg, reinterpret_cast<uintptr_t>(newg->fn));  // proc.go:4197-4199
+  if (netpolltrace) narrateGoCreate(newg);  // proc.go:4197-4199  traceGoCreate
   return newg;
 }
 }  // namespace
@@ -1383,6 +1398,7 @@ void acquirep(p* pp) {
   mp->p_.store(pp);            // proc.go:4979
   pp->m_.store(mp);            // proc.go:4980
   pp->status.store(Prunning);  // proc.go:4981
+  if (trace.enabled) traceProcStart();  // proc.go:4954-4956
 }
 
 // proc.go:4985  This M lets its P go; returns it.
@@ -1396,6 +1412,7 @@ p* releasep() {
           pp->status.load());             // proc.go:4993
     throw_("releasep: invalid p state");  // proc.go:4994
   }
+  if (trace.enabled) traceProcStop(pp);  // proc.go:4996-4998
   mp->p_.store(nullptr);    // proc.go:4999
   pp->m_.store(nullptr);    // proc.go:5000
   pp->status.store(Pidle);  // proc.go:5001
@@ -1870,6 +1887,7 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
   unlock(&sched.lock);
   main_fn = fn;
   main_arg = arg;
+  exectraceStart();  // not in Go: NETPOLL_EXECTRACE, the run traced from its first goroutine
   main_g = newproc1(main, nullptr, true, 0);  // the main goroutine: runtime.main
   runqput(m0->p_.load(), main_g, true);
   // Not in Go: Go's m0 installs the handlers in mstart1 (mstartm0)
@@ -1904,6 +1922,9 @@ int32_t run(void (*fn)(void*), void* arg, int32_t nprocs) {
     if (id >= n) break;
     pthread_join(static_cast<pthread_t>(mstore[id].thread), nullptr);
   }
+  tls_m = m0;        // as the tracer's buffers are collected, on m0
+  exectraceStop();   // not in Go: NETPOLL_EXECTRACE's trace, written out
+  tls_m = nullptr;
   return sched.nlive.load();
 }
 

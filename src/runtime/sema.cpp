@@ -87,7 +87,7 @@ void semacquire1(std::atomic<uint32_t>* addr, bool lifo) {
       break;                       // sema.go:145
     }
     queue(root, addr, &s, lifo);                        // sema.go:149
-    goparkunlock(&root->lock, waitReason::Semacquire);  // sema.go:150
+    goparkunlock(&root->lock, waitReason::Semacquire, traceEvGoBlockSync, 4);  // sema.go:150  4+skipframes, 0
     if (s.ticket != 0 || cansemacquire(addr)) break;    // sema.go:151-153
   }
   // sema.go:158 left out: releaseSudog; s is in this frame.
@@ -117,7 +117,7 @@ void semrelease1(std::atomic<uint32_t>* addr, bool handoff) {
   if (s != nullptr) {                          // sema.go:189  ready it outside the lock
     if (s->ticket != 0) throw_("corrupted semaphore ticket");  // sema.go:194-196
     if (handoff && cansemacquire(addr)) s->ticket = 1;         // sema.go:197-199
-    goready(s->gp);                                            // sema.go:200  readyWithTime
+    goready(s->gp, 5);                                         // sema.go:200  readyWithTime(s, 5+skipframes)
     // sema.go:201-219 left out: after a handoff Go yields the P to the
     // woken waiter (goyield); only sync.Mutex hands off.
   }

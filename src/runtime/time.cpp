@@ -67,7 +67,7 @@ void timeSleep(int64_t ns) {
   t->nextwhen = static_cast<int64_t>(static_cast<uint64_t>(nanotime()) +
                                      static_cast<uint64_t>(ns));  // time.go:191
   if (t->nextwhen < 0) t->nextwhen = INT64_MAX;                   // time.go:192-194  maxWhen
-  gopark(resetForSleep, t, waitReason::Sleep);                    // time.go:195
+  gopark(resetForSleep, t, waitReason::Sleep, traceEvGoSleep, 1);  // time.go:195
 }
 
 // time.go:202  timeSleep's commit: arm the timer only once the g is
@@ -80,7 +80,7 @@ bool resetForSleep(g*, void* ut) {
 
 // time.go:248  The sleeping g's timer function.
 void goroutineReady(void* arg, uintptr_t) {
-  goready(static_cast<g*>(arg));  // time.go:249
+  goready(static_cast<g*>(arg), 0);  // time.go:249
 }
 
 // time.go:256  Add t, which must be new, to this P's heap.

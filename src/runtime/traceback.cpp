@@ -66,8 +66,11 @@ bool frameless(const funcInfo& f, uintptr_t pc) {
 }
 
 // traceback.go:33  Print gp's frames from pc0 (sp0, bp0: its stack and
-// frame pointers), at most max; returns how many it printed.
-int gentraceback(uintptr_t pc0, uintptr_t sp0, uintptr_t bp0, g* gp, int max, unsigned flags) {
+// frame pointers), at most max; returns how many it printed.  With pcbuf,
+// print nothing: store the frames' pcs there, the first skip left out, and
+// return how many it stored (what callers and gcallers ask for).
+int gentraceback(uintptr_t pc0, uintptr_t sp0, uintptr_t bp0, g* gp, int skip, uintptr_t* pcbuf,
+                 int max, unsigned flags) {
   int32_t level;
   bool all, crash;
   gotraceback(&level, &all, &crash);  // traceback.go:55
@@ -137,7 +140,14 @@ int gentraceback(uintptr_t pc0, uintptr_t sp0, uintptr_t bp0, g* gp, int max, un
     if ((n > 0 || (flags & TraceTrap) == 0) && frame.pc > f.entry && !waspanic) {
       tracepc--;  // traceback.go:417
     }
-    if ((flags & TraceRuntimeFrames) != 0 || showframe(f, gp, nprint == 0)) {  // traceback.go:447
+    if (pcbuf != nullptr) {  // record the frame, as traceback.go's "main frame"
+      if (skip > 0) {          // traceback.go:396
+        skip--;                // traceback.go:397
+      } else {
+        pcbuf[nprint++] = frame.pc;  // traceback.go:399
+        if (nprint == max) break;
+      }
+    } else if ((flags & TraceRuntimeFrames) != 0 || showframe(f, gp, nprint == 0)) {  // traceback.go:447
       char file[256];
       int32_t line = funcline(f, tracepc, file, sizeof file);  // traceback.go:453
       print("%s(...)\n", name);                            // traceback.go:457-460
@@ -166,10 +176,27 @@ int gentraceback(uintptr_t pc0, uintptr_t sp0, uintptr_t bp0, g* gp, int max, un
     f = findfunc(frame.pc);
     if (!f.valid()) break;
   }
+  if (pcbuf != nullptr) return nprint;  // traceback.go:575  n, the frames stored
   return (n == max && f.valid()) ? max : nprint;
 }
 
 }  // namespace
+
+// traceback.go:919  The pcs of the calling goroutine's frames, from its
+// caller's caller, skip of them left out: for the execution tracer's stacks.
+__attribute__((noinline)) int callers(int skip, uintptr_t* pcbuf, int max) {
+  auto* fp = static_cast<uintptr_t*>(__builtin_frame_address(0));
+  uintptr_t sp = reinterpret_cast<uintptr_t>(fp) + 16;  // traceback.go:920  getcallersp
+  uintptr_t pc = fp[1];                                 // traceback.go:921  getcallerpc
+  g* gp = getg();
+  if (gp == nullptr) return 0;  // not in Go: on g0, or a thread with no g
+  return gentraceback(pc, sp, fp[0], gp, skip, pcbuf, max, 0);  // traceback.go:925
+}
+
+// traceback.go:930  The same for gp, parked: from where it will resume.
+int gcallers(g* gp, int skip, uintptr_t* pcbuf, int max) {
+  return gentraceback(~uintptr_t{0}, ~uintptr_t{0}, 0, gp, skip, pcbuf, max, 0);  // traceback.go:931
+}
 
 // traceback.go:780  "created by" and where, for every goroutine but main's.
 void printcreatedby(g* gp) {
@@ -223,9 +250,9 @@ void traceback1(uintptr_t pc, uintptr_t sp, uintptr_t bp, g* gp, unsigned flags)
   }
   // By default, omit runtime frames; if that prints nothing at all, print
   // them all instead.
-  int n = gentraceback(pc, sp, bp, gp, TracebackMaxFrames, flags);  // traceback.go:857
+  int n = gentraceback(pc, sp, bp, gp, 0, nullptr, TracebackMaxFrames, flags);  // traceback.go:857
   if (n == 0 && (flags & TraceRuntimeFrames) == 0) {                // traceback.go:858
-    n = gentraceback(pc, sp, bp, gp, TracebackMaxFrames, flags | TraceRuntimeFrames);  // traceback.go:859
+    n = gentraceback(pc, sp, bp, gp, 0, nullptr, TracebackMaxFrames, flags | TraceRuntimeFrames);  // traceback.go:859
   }
   if (n == TracebackMaxFrames) {                  // traceback.go:861
     print("...additional frames elided...\n");    // traceback.go:862

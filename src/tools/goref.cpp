@@ -954,7 +954,7 @@ const std::map<std::string, std::string>& notes_for() {
 // statement that starts as one stays one until its parentheses close.
 std::vector<bool> instrumentation(const File& f) {
   static const std::regex hook(
-      R"(\b(netpolltrace|tracef|traceSem|trace(?:Go|Netpoll|Idle|Flush)\w*|__tsan_\w+|__sanitizer_\w+|__asan_\w+|__lsan_\w+|VALGRIND_\w+|sanitizer_(before|after)_switch)\b)");
+      R"(\b(netpolltrace|tracef|traceSem|trace(?:Netpoll|Idle|Flush)\w*|narrate\w+|__tsan_\w+|__sanitizer_\w+|__asan_\w+|__lsan_\w+|VALGRIND_\w+|sanitizer_(before|after)_switch)\b)");
   static const std::regex guard(R"(^\s*#\s*if.*(__SANITIZE_|NETPOLL_VALGRIND))");
   static const std::regex bare_if(R"(^\s*if\s*\(\s*netpolltrace\b.*\)\s*$)");
   std::vector<bool> out(f.lines.size() + 1, false);
@@ -978,7 +978,8 @@ std::vector<bool> instrumentation(const File& f) {
     std::string c = code_of(f.lines[i]);
     // Every hook's name holds one of these; most lines hold none, and the
     // regex is slow.
-    bool maybe = c.find("trace") != std::string::npos || c.find("__") != std::string::npos ||
+    bool maybe = c.find("trace") != std::string::npos || c.find("narrate") != std::string::npos ||
+                 c.find("__") != std::string::npos ||
                  c.find("VALGRIND_") != std::string::npos ||
                  c.find("sanitizer_") != std::string::npos;
     if (!open && !(maybe && std::regex_search(c, hook))) continue;

@@ -7,6 +7,10 @@
 #
 #   timeline.py TRACE.json OUT.html [--png OUT.png] [--from MS] [--to MS]
 #
+# Without --from, the window is the part worth a look: from just before
+# the first netpoll that readies a goroutine to where the twelfth it
+# readies runs.
+#
 # The file itself is the Chrome Trace Event Format: ui.perfetto.dev and
 # chrome://tracing open it as it is, with zoom and search; this page is for
 # a quick look, and for the picture in notes/trace.md.
@@ -53,15 +57,26 @@ for (const e of TRACE) {
   if (e.ph == 'i') instants.push({k, name: e.name, t: e.ts});
   if (e.ph == 's' || e.ph == 'f') (flows[e.id] = flows[e.id] || {})[e.ph] = {k, t: e.ts};
 }
-const t0 = FROM * 1000, t1 = Math.min(TO * 1000, tmax);
+// The window: as asked (--from, --to), else the part worth a look, from a
+// little before the first netpoll that readies a goroutine to where the
+// twelfth goroutine it readies runs.
+const landed = Object.values(flows).filter(f => f.s && f.f).sort((a, b) => a.s.t - b.s.t);
+let t0 = FROM * 1000, t1 = Math.min(TO * 1000, tmax);
+if (FROM < 0 && landed.length) {
+  const a = landed[0].s.t, z = Math.max(...landed.slice(0, 12).map(f => f.f.t));
+  t0 = Math.max(0, a - 0.15 * (z - a));
+  t1 = Math.min(tmax, z + 0.1 * (z - a));
+} else if (FROM < 0) {
+  t0 = 0;
+}
 const tracks = Object.keys(names).filter(k => slices.some(s => s.k == k && s.z >= t0 && s.a <= t1))
   .sort((a, b) => { const [pa, ta] = a.split(':').map(Number), [pb, tb] = b.split(':').map(Number);
                     return pa - pb || ta - tb; });
 const row = {}; tracks.forEach((k, i) => row[k] = i);
-const L = 130, W = window.innerWidth - L - 60, H = 17, TOP = 22;
+const L = 130, W = window.innerWidth - L - 80, H = 17, TOP = 22;
 const x = t => L + (t - t0) / (t1 - t0) * W;
 const svg = document.getElementById('tl');
-svg.setAttribute('width', L + W + 10);
+svg.setAttribute('width', L + W + 75);
 svg.setAttribute('height', TOP + tracks.length * H + 10);
 const NS = 'http://www.w3.org/2000/svg';
 function el(tag, attrs, text) {
@@ -72,10 +87,13 @@ function el(tag, attrs, text) {
 }
 el('defs', {}).innerHTML = '<marker id=arr markerWidth=6 markerHeight=6 refX=5 refY=3 orient=auto>' +
   '<path d="M0,0 L6,3 L0,6 z" fill="#c0392b"/></marker>';
-const step = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50].find(s => (t1 - t0) / 1000 / s <= 12) || 100;
+const step = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50].find(s => (t1 - t0) / 1000 / s <= 10) || 100;
 for (let ms = Math.ceil(t0 / 1000 / step) * step; ms * 1000 <= t1; ms += step) {
   el('line', {x1: x(ms * 1000), x2: x(ms * 1000), y1: TOP - 4, y2: TOP + tracks.length * H, stroke: '#eee'});
-  el('text', {x: x(ms * 1000) + 2, y: TOP - 8, fill: '#666'}, (+ms.toFixed(1)) + ' ms');
+  const label = (+ms.toFixed(2)) + ' ms';
+  // Every label whole: one that would run past the axis's end is left out.
+  if (x(ms * 1000) + 2 + label.length * 6 <= L + W + 70)
+    el('text', {x: x(ms * 1000) + 2, y: TOP - 8, fill: '#666', class: 'tick'}, label);
 }
 tracks.forEach((k, i) => {
   el('text', {x: 4, y: TOP + i * H + 12, 'font-weight': k.startsWith('1:') ? 'bold' : 'normal'}, names[k]);
@@ -123,8 +141,10 @@ def main(argv):
     opts = dict(zip(args[2::2], args[3::2]))
     with open(src, encoding="utf-8") as f:
         trace = json.load(f)
+    if isinstance(trace, dict):  # the object form: {"traceEvents": [...], ...}
+        trace = trace["traceEvents"]
     page = PAGE % {"title": "netpoll-asm timeline: %s" % os.path.basename(src),
-                   "trace": json.dumps(trace), "from": float(opts.get("--from", 0)),
+                   "trace": json.dumps(trace), "from": float(opts.get("--from", -1)),
                    "to": float(opts.get("--to", 1e12))}
     with open(out, "w", encoding="utf-8") as f:
         f.write(page)

@@ -104,7 +104,7 @@ void park_on(std::atomic<rt::g*>* slot) {
         static_cast<std::atomic<rt::g*>*>(s)->store(gp);
         return true;
       },
-      slot, rt::waitReason::zero);
+      slot, rt::waitReason::zero, rt::traceEvGoBlock, 1);
 }
 
 // Two goroutines on one M hand a token back and forth with gopark and
