@@ -153,7 +153,8 @@ TEST_SRC := \
 	tests/signal_unix_test.cpp \
 	tests/traceback_test.cpp \
 	tests/gotest/net_timeout_test.cpp \
-	tests/gotest/os_pipe_test.cpp
+	tests/gotest/os_pipe_test.cpp \
+	tests/gotest/proc_test.cpp
 
 obj = $(patsubst %,$(B)/%.o,$(basename $(1)))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_ASM) $(RUNTIME_SRC))
