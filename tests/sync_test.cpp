@@ -109,3 +109,32 @@ TEST(WaitGroup, DeadlineStormWithTheWaitGroupOnTheWaitersStack) {
   EXPECT_EQ(timeouts.load(), kReaders * kRounds);
   EXPECT_EQ(left, 0);
 }
+
+// The semaphore fdMutex and WaitGroup sleep on: four goroutines parked on
+// one address, in turn, are woken one per release in the order they came
+// (sema.go's queue appends at the wait list's tail, dequeue takes its
+// head).  A queue that let the third waiter replace the second, on
+// enqueue or on dequeue, once passed the whole suite: the second was never
+// woken.
+TEST(Sema, FourWaitersOnOneAddressAreAllWokenInTheOrderTheyCame) {
+  std::atomic<uint32_t> sema{0};
+  std::vector<int> woken;
+  int32_t left = gotest::go(
+      [&] {
+        for (int i = 0; i < 4; i++) {
+          gotest::spawn([&, i] {
+            runtime::sync_runtime_Semacquire(&sema);
+            woken.push_back(i);
+          });
+          // The i-th waiter parks before the next one is made.
+          gotest::until([&] { return gotest::parked(runtime::waitReason::Semacquire) == i + 1; });
+        }
+        for (int i = 0; i < 4; i++) {
+          runtime::sync_runtime_Semrelease(&sema, false);
+          gotest::until([&] { return woken.size() == static_cast<size_t>(i + 1); });
+        }
+      },
+      1);
+  EXPECT_EQ(left, 0);
+  EXPECT_EQ(woken, (std::vector<int>{0, 1, 2, 3}));
+}
