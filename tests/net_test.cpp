@@ -369,15 +369,19 @@ TEST(Net, CloseRacingReadsAndDeadlinesClosesTheDescriptorExactlyOnce) {
   EXPECT_EQ(closes.load(), kRounds + 1) << "each descriptor closed exactly once";
 }
 
-TEST(Net, PeerResetWakesTheReaderWithECONNRESET) {
-  std::atomic<int> got{0};
+// And the failed Read gives n = 0 with its error, as Go's FD.Read sets n
+// (internal/poll/fd_unix.go:165), never the system call's -1.
+TEST(Net, PeerResetWakesTheReaderWithECONNRESETAndNoBytes) {
+  std::atomic<int> got{0}, n{-2};
   gotest::go([&] {
     Pair p;
     sync_::WaitGroup wg;
     wg.Add(1);
     gotest::spawn([&] {
       char b;
-      got = p.s->Read(&b, 1).err;
+      auto r = p.s->Read(&b, 1);
+      got = r.err;
+      n = r.n;
       wg.Done();
     });
     gotest::until([] { return gotest::parked_on_io() == 1; });
@@ -387,6 +391,7 @@ TEST(Net, PeerResetWakesTheReaderWithECONNRESET) {
     wg.Wait();
   });
   EXPECT_EQ(got.load(), -ECONNRESET);
+  EXPECT_EQ(n.load(), 0);
 }
 
 TEST(Net, PeerCloseGivesEndOfFile) {
