@@ -195,6 +195,30 @@ TEST(Net, PastWriteDeadlineSetByAnotherWakesAParkedWriter) {
   EXPECT_EQ(got.load(), net::ErrDeadlineExceeded);
 }
 
+// A Write whose write deadline has passed fails at once, having written
+// nothing (prepareWrite checks the write side only: fd_poll_runtime.go's
+// prepareWrite, netpoll.go's netpollcheckerr with 'w'); a read deadline that
+// has passed does not fail a Write.
+TEST(Net, AWriteAfterItsWriteDeadlineFailsAtOnceAndAReadDeadlineLeavesWritesAlone) {
+  net::Result late{-2, -2}, unhurt{-2, -2};
+  int arrived = -1;
+  gotest::go([&] {
+    Pair p;
+    p.c->SetWriteDeadline(runtime::nanotime() - 1);
+    late = p.c->Write("x", 1);
+    char b[8];
+    arrived = ::recv(p.s->pfd.Sysfd, b, sizeof b, MSG_DONTWAIT);  // nothing was sent
+    p.c->SetWriteDeadline(0);
+    p.c->SetReadDeadline(runtime::nanotime() - 1);
+    unhurt = p.c->Write("y", 1);
+  });
+  EXPECT_EQ(late.err, net::ErrDeadlineExceeded);
+  EXPECT_EQ(late.n, 0);
+  EXPECT_EQ(arrived, -1) << "the expired Write sent a byte";
+  EXPECT_EQ(unhurt.err, 0);
+  EXPECT_EQ(unhurt.n, 1);
+}
+
 TEST(Net, CloseWakesAParkedReaderWithNetClosing) {
   std::atomic<int> got{0};
   gotest::go([&] {
