@@ -219,6 +219,30 @@ TEST(Net, AWriteAfterItsWriteDeadlineFailsAtOnceAndAReadDeadlineLeavesWritesAlon
   EXPECT_EQ(unhurt.n, 1);
 }
 
+// A Write prepares only its own side: poll_runtime_pollReset(pd, 'w')
+// resets wg, and a read readiness netpoll left in rg (pdReady, nobody
+// parked) is still there for the next Read.
+TEST(Net, AWriteLeavesAPendingReadReadinessAlone) {
+  uintptr_t before = 0, after = 0;
+  gotest::go(
+      [&] {
+        Pair p;
+        ASSERT_EQ(::send(p.c->pfd.Sysfd, "x", 1, 0), 1);
+        runtime::pollDesc* pd = p.s->pfd.pd.runtimeCtx;
+        gotest::until([&] {
+          runtime::gList woken = runtime::netpoll(0);  // nobody waits: it only marks rg
+          EXPECT_TRUE(woken.empty());
+          return pd->rg.load() == runtime::pdReady;
+        });
+        before = pd->rg.load();
+        EXPECT_EQ(p.s->Write("y", 1).n, 1);
+        after = pd->rg.load();
+      },
+      1);
+  EXPECT_EQ(before, runtime::pdReady);
+  EXPECT_EQ(after, runtime::pdReady) << "the Write reset the read side's readiness";
+}
+
 TEST(Net, CloseWakesAParkedReaderWithNetClosing) {
   std::atomic<int> got{0};
   gotest::go([&] {
