@@ -197,3 +197,25 @@ TEST_F(PollerAsleep, ModtimerMovingATimerLaterLeavesItAsleep) {
     EXPECT_EQ(testutil::pending_breaks(), 0) << "a later timer needs no break";
   });
 }
+
+// A sleep so long that now + it overflows int64 sleeps as Go's does: its
+// timer is clamped to the far future (time.go:192-194, maxWhen), and the
+// goroutine stays parked while others run; it does not return at once, as
+// it would with a when that wrapped negative.  (The run ends with it still
+// asleep: one goroutine left.)
+TEST(Timers, ASleepWhoseDeadlineOverflowsStaysAsleep) {
+  std::atomic<bool> returned{false};
+  int32_t left = gotest::go(
+      [&] {
+        gotest::spawn([&] {
+          rt::timeSleep(INT64_MAX);
+          returned = true;
+        });
+        gotest::until([] { return gotest::parked(rt::waitReason::Sleep) == 1; });
+        for (int i = 0; i < 1000 && !returned; i++) rt::Gosched();  // timers run between
+        EXPECT_EQ(gotest::parked(rt::waitReason::Sleep), 1);
+      },
+      1);
+  EXPECT_FALSE(returned.load());
+  EXPECT_EQ(left, 1);
+}
