@@ -615,3 +615,27 @@ TEST(Net, AnyOtherAccept4ErrorIsReturned) {
   poll::Accept4Func = saved;
   EXPECT_EQ(err, -EPERM);
 }
+
+// Closing a descriptor with a read deadline pending takes its timer away
+// (poll_runtime_pollUnblock's deltimer, netpoll.go:419-422): the P's
+// live timers, those in its heap less those marked deleted, go back to
+// what they were.
+TEST(Net, CloseRemovesAPendingReadDeadlinesTimer) {
+  uint32_t before = 0, armed = 0, closed = 0;
+  auto live = [] {
+    runtime::p* pp = runtime::allp[0];
+    return pp->numTimers.load() - pp->deletedTimers.load();
+  };
+  gotest::go(
+      [&] {
+        Pair p;
+        before = live();
+        p.s->SetReadDeadline(runtime::nanotime() + int64_t{3600} * 1000000000);
+        armed = live();
+        p.s->Close();
+        closed = live();
+      },
+      1);
+  EXPECT_EQ(armed, before + 1);
+  EXPECT_EQ(closed, before);
+}
