@@ -639,3 +639,27 @@ TEST(Net, CloseRemovesAPendingReadDeadlinesTimer) {
   EXPECT_EQ(armed, before + 1);
   EXPECT_EQ(closed, before);
 }
+
+// SetDeadline(t) when the read deadline is already t: only the combination
+// changes (netpoll.go:349, combo != combo0 at :364), and the one timer must
+// then serve the write side too.  Go's deadlines are durations from now,
+// so the same t gives the same rd only where it saturates, at the far
+// future (INT64_MAX): there the read timer becomes netpollDeadline, for
+// both sides, and no write timer is armed beside it.
+TEST(Net, SetDeadlineToTheReadDeadlineStillArmsTheWriteSide) {
+  void (*rtf)(void*, uintptr_t) = nullptr, (*wtf)(void*, uintptr_t) = nullptr;
+  int64_t rd = 0, wd = 0;
+  gotest::go([&] {
+    Pair p;
+    p.c->SetReadDeadline(INT64_MAX);
+    p.c->SetDeadline(INT64_MAX);
+    runtime::pollDesc* pd = p.c->pfd.pd.runtimeCtx;
+    lock(&pd->lock);
+    rtf = pd->rt.f, wtf = pd->wt.f, rd = pd->rd, wd = pd->wd;
+    unlock(&pd->lock);
+  });
+  EXPECT_EQ(rd, INT64_MAX);
+  EXPECT_EQ(wd, INT64_MAX);
+  EXPECT_EQ(rtf, &runtime::netpollDeadline) << "the read timer does not serve the write side";
+  EXPECT_EQ(wtf, nullptr);
+}
