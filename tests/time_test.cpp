@@ -201,21 +201,26 @@ TEST_F(PollerAsleep, ModtimerMovingATimerLaterLeavesItAsleep) {
 // A sleep so long that now + it overflows int64 sleeps as Go's does: its
 // timer is clamped to the far future (time.go:192-194, maxWhen), and the
 // goroutine stays parked while others run; it does not return at once, as
-// it would with a when that wrapped negative.  (The run ends with it still
-// asleep: one goroutine left.)
+// it would with a when that wrapped negative.  Then the test takes its
+// timer away and wakes it, so that no goroutine outlives the run.
 TEST(Timers, ASleepWhoseDeadlineOverflowsStaysAsleep) {
   std::atomic<bool> returned{false};
+  bool asleep = false, removed = false;
   int32_t left = gotest::go(
       [&] {
-        gotest::spawn([&] {
+        rt::g* sleeper = gotest::spawn([&] {
           rt::timeSleep(INT64_MAX);
           returned = true;
         });
         gotest::until([] { return gotest::parked(rt::waitReason::Sleep) == 1; });
         for (int i = 0; i < 1000 && !returned; i++) rt::Gosched();  // timers run between
-        EXPECT_EQ(gotest::parked(rt::waitReason::Sleep), 1);
+        asleep = gotest::parked(rt::waitReason::Sleep) == 1 && !returned;
+        removed = rt::deltimer(sleeper->timer);
+        if (removed) rt::goready(sleeper);
+        gotest::until([&] { return returned.load(); });
       },
       1);
-  EXPECT_FALSE(returned.load());
-  EXPECT_EQ(left, 1);
+  EXPECT_TRUE(asleep) << "the sleep returned, or was never asleep";
+  EXPECT_TRUE(removed) << "its timer had fired";
+  EXPECT_EQ(left, 0);
 }
