@@ -353,10 +353,7 @@ TEST(Conformance, GodebugSchedtraceLinesHaveTheShapeOfGo119s) {
     auto theirs = schedtrace_shapes("GOMAXPROCS=2 " + go, godebug);
     auto ours = schedtrace_shapes("NETPOLL_PROCS=2 " + testutil::build_dir() + "/demo", godebug);
     std::set<std::string> want(theirs.begin(), theirs.end()), got(ours.begin(), ours.end());
-    std::string both = "Go's:\n";
-    for (auto& s : want) both += "  " + s + "\n";
-    both += "ours:\n";
-    for (auto& s : got) both += "  " + s + "\n";
+    std::string both = "Go's:\n" + show(want) + "ours:\n" + show(got);
     EXPECT_FALSE(want.empty()) << godebug << ": Go printed no schedtrace line";
     EXPECT_EQ(got, want) << godebug << "\n" << both;
     EXPECT_EQ(ours.empty() ? "" : ours[0].substr(0, 5), "SCHED") << godebug;

@@ -27,6 +27,24 @@ namespace {
 
 std::vector<goref::File> our_files() { return goref::load_sources(PROJECT_ROOT); }
 
+// The one page of Go's function `name`, made ready to show, with what it
+// was made from (its View points into files).
+struct PageView {
+  std::vector<goref::File> files = our_files();
+  std::vector<goref::Ref> refs = goref::scan(files);
+  std::vector<goref::Page> pages;
+  std::vector<const goref::Page*> found;
+  goref::View v;
+  std::string why;
+  bool ok = false;
+  PageView(const std::string& root, const std::string& name) {
+    pages = goref::pages(files, refs, root);
+    found = goref::find(pages, name);
+    ok = found.size() == 1 && goref::view(*found[0], files, refs, root, &v, &why);
+  }
+  PageView(const PageView&) = delete;
+};
+
 }  // namespace
 
 TEST(GoRef, EveryReferencePointsAtCodeInsideTheFunctionItRebuilds) {
@@ -403,14 +421,10 @@ TEST(GoRef, AnUnknownNameGetsTheNearestOnes) {
 TEST(GoRef, HooksThatWatchTheProgramAreMarkedAndNothingElse) {
   std::string root = goref::goroot119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
-  auto files = our_files();
-  auto refs = goref::scan(files);
-  auto ps = goref::pages(files, refs, root);
-  auto found = goref::find(ps, "netpoll");
-  ASSERT_EQ(found.size(), 1u);
-  goref::View v;
-  std::string why;
-  ASSERT_TRUE(goref::view(*found[0], files, refs, root, &v, &why)) << why;
+  PageView pv(root, "netpoll");
+  ASSERT_EQ(pv.found.size(), 1u);
+  ASSERT_TRUE(pv.ok) << pv.why;
+  const goref::View& v = pv.v;
   int hooks = 0;
   for (const goref::Row& r : v.rows) {
     if (!r.our_line) continue;
@@ -488,14 +502,11 @@ TEST(GoRef, CheckCatchesAGo119CitationInsideALaterBlock) {
 TEST(GoRef, SxsShowsALaterReleasesVersionBesideThe119Twin) {
   std::string root = goref::goroot119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
-  auto files = our_files();
-  auto refs = goref::scan(files);
-  auto ps = goref::pages(files, refs, root);
-  auto found = goref::find(ps, "netpollready");
-  ASSERT_EQ(found.size(), 1u);
-  goref::View v;
-  std::string why;
-  ASSERT_TRUE(goref::view(*found[0], files, refs, root, &v, &why)) << why;
+  PageView pv(root, "netpollready");
+  ASSERT_EQ(pv.found.size(), 1u);
+  ASSERT_TRUE(pv.ok) << pv.why;
+  const goref::View& v = pv.v;
+  const std::vector<const goref::Page*>& found = pv.found;
   int later = 0;
   for (const goref::Row& r : v.rows) {
     std::string text;
@@ -743,14 +754,10 @@ static size_t columns(const std::string& s) {
 TEST(GoRef, SxsKeepsEveryRowOneRowAtEveryWidth) {
   std::string root = goref::goroot119();
   if (root.empty()) GTEST_SKIP() << "no Go 1.19 GOROOT here";
-  auto files = our_files();
-  auto refs = goref::scan(files);
-  auto ps = goref::pages(files, refs, root);
-  auto found = goref::find(ps, "netpoll");
-  ASSERT_EQ(found.size(), 1u);
-  goref::View v;
-  std::string why;
-  ASSERT_TRUE(goref::view(*found[0], files, refs, root, &v, &why)) << why;
+  PageView pv(root, "netpoll");
+  ASSERT_EQ(pv.found.size(), 1u);
+  ASSERT_TRUE(pv.ok) << pv.why;
+  const goref::View& v = pv.v;
   for (int width : {80, 120, 200}) {
     int st = 0;
     std::string out = goref_out("sxs --width " + std::to_string(width) + " netpoll", &st);

@@ -187,13 +187,20 @@ def check_link(site, page, href):
     return None
 
 
+def site_pages(site):
+    """Every page of the site, site-relative: the side-by-side pages, the
+    notes and their translations (not this script's own harness)."""
+    return sorted(os.path.relpath(p, site) for p in
+                  glob.glob(os.path.join(site, "*.html")) + glob.glob(os.path.join(site, "notes", "*.html")) +
+                  glob.glob(os.path.join(site, "notes", "zh", "*.html"))
+                  if not p.endswith("_check.html"))
+
+
 def links_only(site):
     """`html_check.py --links SITE`: every link of every page resolves, read
     from the files (no browser); make test runs this on a fresh site."""
     site = os.path.abspath(site)
-    pages = sorted(os.path.relpath(p, site) for p in
-                   glob.glob(os.path.join(site, "*.html")) + glob.glob(os.path.join(site, "notes", "*.html")) +
-                   glob.glob(os.path.join(site, "notes", "zh", "*.html")))
+    pages = site_pages(site)
     bad, n = 0, 0
     for page in pages:
         with open(os.path.join(site, page), encoding="utf-8") as f:
@@ -217,10 +224,7 @@ def main(site, shots):
         print("html-check: no Chromium (sudo apt-get install chromium)")
         return 1
     site = os.path.abspath(site)
-    pages = sorted(os.path.relpath(p, site) for p in
-                   glob.glob(os.path.join(site, "*.html")) + glob.glob(os.path.join(site, "notes", "*.html")) +
-                   glob.glob(os.path.join(site, "notes", "zh", "*.html"))
-                   if not p.endswith("_check.html"))
+    pages = site_pages(site)
     if len(pages) < 2:
         print("html-check: no site in %s (make html first)" % site)
         return 1

@@ -18,7 +18,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -518,24 +517,6 @@ std::string release_badge(const goref::View& v, const goref::Row& r) {
       return "<span class=rel>Go 1." + m[2].str() + "</span>";
   }
   return "";
-}
-
-// Relative path from directory `from` to directory `to` (both absolute).
-std::string relpath(const std::string& from, const std::string& to) {
-  auto split = [](const std::string& p) {
-    std::vector<std::string> out;
-    std::istringstream in(p);
-    for (std::string s; std::getline(in, s, '/');)
-      if (!s.empty()) out.push_back(s);
-    return out;
-  };
-  auto a = split(from), b = split(to);
-  size_t i = 0;
-  while (i < a.size() && i < b.size() && a[i] == b[i]) i++;
-  std::string out;
-  for (size_t k = i; k < a.size(); k++) out += "../";
-  for (size_t k = i; k < b.size(); k++) out += b[k] + "/";
-  return out;
 }
 
 int html(const std::string& dir, const std::string& root) {
